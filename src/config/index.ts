@@ -5,3 +5,4 @@
 export type * from './types.js';
 export { configServices, packageDefinition, protoPath, loaderOptions } from './proto.js';
 export type { ConfigServices } from './proto.js';
+export type { ConfigSource, ConfigSourceState, WorkloadIdentity } from './source.js';
