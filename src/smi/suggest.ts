@@ -26,7 +26,7 @@ export function suggestName(key: string, known: readonly string[]): string | und
   let bestDistance = Infinity;
   for (const name of known) {
     const n = name.toLowerCase();
-    const d = n.startsWith(k) || k.startsWith(n) ? Math.abs(n.length - k.length) : distance(k, n);
+    const d = (n.startsWith(k) || k.startsWith(n)) && Math.min(k.length, n.length) >= 3 ? 1 : distance(k, n);
     if (d < bestDistance) [best, bestDistance] = [name, d];
   }
   return best !== undefined && bestDistance <= Math.max(2, Math.floor(key.length / 3)) ? best : undefined;

@@ -127,7 +127,9 @@ test('the conformance suite quirks are accepted, each with a warning', () => {
 
 test('v1alpha1/v1alpha2 destination ports are kept and written back losslessly', () => {
   const [parsed] = fixture('traffic-target.yaml').slice(1, 2);
-  const obj = structuredClone(parsed!.object) as unknown as { spec: { destination: Record<string, unknown> } };
+  const obj = structuredClone(parsed!.object) as unknown as {
+    spec: { destination: Record<string, unknown> };
+  };
   obj.spec.destination.port = 8080;
   const result = parseSmiDocument({ ...parsed!, object: obj as never })!;
   assert.equal(result.resource.kind === 'TrafficTarget' && result.resource.spec.destination.port, 8080);
