@@ -18,3 +18,5 @@ export {
   CONFIG_ERR_CLIENT_CLOSED,
 } from './errors.js';
 export * from './naming.js';
+export { createKeyAndCsr, workloadKeyAlgorithm } from './x509.js';
+export type { KeyAndCsr } from './x509.js';
