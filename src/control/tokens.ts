@@ -65,6 +65,15 @@ export class BootstrapTokens {
     if (this.#revokeInMemory(instanceId)) await this.#persist();
   }
 
+  /** retainOnly revokes the tokens of every instance not in `instanceIds` (e.g. left over from a previous run). */
+  async retainOnly(instanceIds: ReadonlySet<string>): Promise<void> {
+    let removed = false;
+    for (const [h, record] of this.#byHash) {
+      if (!instanceIds.has(record.instanceId)) removed = this.#byHash.delete(h) || removed;
+    }
+    if (removed) await this.#persist();
+  }
+
   /** verify returns the instance a token was issued to, or undefined for an unknown token. */
   verify(token: string): TokenSubject | undefined {
     if (!token) return undefined;
