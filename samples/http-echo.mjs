@@ -83,8 +83,10 @@ const server = createServer((req, res) => {
   req.on('data', (c) => chunks.push(c));
   req.on('end', () => {
     if (url.pathname === '/healthz') return send(res, ready ? 200 : 503, { ready });
-    if (req.method === 'POST' && url.pathname === '/admin/unready') return (ready = false), send(res, 200, { ready });
-    if (req.method === 'POST' && url.pathname === '/admin/ready') return (ready = true), send(res, 200, { ready });
+    if (req.method === 'POST' && url.pathname === '/admin/unready')
+      return ((ready = false), send(res, 200, { ready }));
+    if (req.method === 'POST' && url.pathname === '/admin/ready')
+      return ((ready = true), send(res, 200, { ready }));
     if (req.method === 'POST' && url.pathname === '/admin/exit') {
       send(res, 200, { exiting: true });
       return setTimeout(() => process.exit(Number(url.searchParams.get('code') ?? 1)), 20);
@@ -100,7 +102,13 @@ const server = createServer((req, res) => {
     send(res, 200, {
       ...self,
       caller: callerOf(req.headers['x-forwarded-client-cert']),
-      request: { method: req.method, url: req.url, httpVersion: req.httpVersion, headers: req.headers, bodyBytes: Buffer.concat(chunks).length },
+      request: {
+        method: req.method,
+        url: req.url,
+        httpVersion: req.httpVersion,
+        headers: req.headers,
+        bodyBytes: Buffer.concat(chunks).length,
+      },
     });
   });
 });

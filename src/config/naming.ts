@@ -76,7 +76,12 @@ export function nodeId(instanceName: string, namespace: string): string {
  * proxy's own namespace, `<svc>:<port>`. An authority without a port means port 80, so the port-less
  * forms are listed only for port 80. Matching is exact; no wildcards.
  */
-export function virtualHostDomains(service: string, namespace: string, port: number, fromNamespace: string): string[] {
+export function virtualHostDomains(
+  service: string,
+  namespace: string,
+  port: number,
+  fromNamespace: string,
+): string[] {
   const hosts = [serviceFqdn(service, namespace), `${service}.${namespace}.svc`, `${service}.${namespace}`];
   if (namespace === fromNamespace) hosts.push(service);
   const domains = hosts.map((h) => `${h}:${port}`);

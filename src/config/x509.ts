@@ -20,7 +20,10 @@ export interface KeyAndCsr {
 
 /** createKeyAndCsr makes an ECDSA P-256 key and a CSR with CN=<commonName> and the SPIFFE ID as URI SAN. */
 export async function createKeyAndCsr(commonName: string, spiffeUri: string): Promise<KeyAndCsr> {
-  const keys = (await webcrypto.subtle.generateKey(workloadKeyAlgorithm, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+  const keys = (await webcrypto.subtle.generateKey(workloadKeyAlgorithm, true, [
+    'sign',
+    'verify',
+  ])) as webcrypto.CryptoKeyPair;
   const csr = await x509.Pkcs10CertificateRequestGenerator.create({
     name: [{ CN: [commonName] }],
     keys,

@@ -40,7 +40,8 @@ export interface Plan {
   changed: boolean;
 }
 
-const where = (source: string, r: Resource): string => `${source}: ${r.kind} "${r.metadata.namespace}/${r.metadata.name}"`;
+const where = (source: string, r: Resource): string =>
+  `${source}: ${r.kind} "${r.metadata.namespace}/${r.metadata.name}"`;
 
 /** planApply merges `incoming` into `current` and checks every reference in the result. */
 export function planApply(current: ResourceState, incoming: Resource[], source: string, now: Date): Plan {
@@ -50,7 +51,12 @@ export function planApply(current: ResourceState, incoming: Resource[], source: 
   for (const resource of incoming) {
     const key = resourceKey(resource);
     if (touched.has(key)) {
-      throw new InvalidInputError('metadata.name', resource.metadata.name, 'a name used once per kind and namespace in one file', where(source, resource));
+      throw new InvalidInputError(
+        'metadata.name',
+        resource.metadata.name,
+        'a name used once per kind and namespace in one file',
+        where(source, resource),
+      );
     }
     touched.add(key);
     const old = next.get(key);
@@ -60,23 +66,42 @@ export function planApply(current: ResourceState, incoming: Resource[], source: 
       key,
       same
         ? old
-        : { resource, createdAt: old?.createdAt ?? stamp, updatedAt: stamp, generation: (old?.generation ?? 0) + 1 },
+        : {
+            resource,
+            createdAt: old?.createdAt ?? stamp,
+            updatedAt: stamp,
+            generation: (old?.generation ?? 0) + 1,
+          },
     );
-    results.push({ ...ids(resource), action: old === undefined ? 'created' : same ? 'unchanged' : 'configured' });
+    results.push({
+      ...ids(resource),
+      action: old === undefined ? 'created' : same ? 'unchanged' : 'configured',
+    });
   }
   checkReferences(next, touched, source);
   return { next, results, changed: results.some((r) => r.action !== 'unchanged') };
 }
 
 /** planDelete removes `incoming` from `current`; a missing resource is an error unless ignored. */
-export function planDelete(current: ResourceState, incoming: Resource[], source: string, ignoreNotFound: boolean): Plan {
+export function planDelete(
+  current: ResourceState,
+  incoming: Resource[],
+  source: string,
+  ignoreNotFound: boolean,
+): Plan {
   const next = new Map(current);
   const results: ChangeResult[] = [];
   for (const resource of incoming) {
     const key = resourceKey(resource);
     if (!next.delete(key)) {
       if (ignoreNotFound) continue;
-      throw new InvalidInputError('metadata.name', resource.metadata.name, 'an existing resource (nothing was deleted; use --ignore-not-found to skip missing ones)', where(source, resource), CONTROL_ERR_NOT_FOUND);
+      throw new InvalidInputError(
+        'metadata.name',
+        resource.metadata.name,
+        'an existing resource (nothing was deleted; use --ignore-not-found to skip missing ones)',
+        where(source, resource),
+        CONTROL_ERR_NOT_FOUND,
+      );
     }
     results.push({ ...ids(resource), action: 'deleted' });
   }
@@ -92,7 +117,8 @@ function checkReferences(state: ResourceState, touched: Set<string>, source: str
   const all = [...state.values()].map((s) => s.resource);
   const workloads = all.filter((r): r is WorkloadResource => r.kind === 'Workload');
   const services = all.filter((r): r is ServiceResource => r.kind === 'Service');
-  const has = (kind: string, namespace: string, name: string): boolean => state.has(`${kind}/${namespace}/${name}`);
+  const has = (kind: string, namespace: string, name: string): boolean =>
+    state.has(`${kind}/${namespace}/${name}`);
   const fail = (r: Resource, field: string, value: unknown, expected: string): never => {
     throw new InvalidInputError(field, value, expected, where(source, r), CONTROL_ERR_UNRESOLVED_REFERENCE);
   };
@@ -101,23 +127,40 @@ function checkReferences(state: ResourceState, touched: Set<string>, source: str
     const { namespace } = w.metadata;
     const sa = w.spec.serviceAccount;
     if (sa !== DEFAULT_SERVICE_ACCOUNT && !has('ServiceAccount', namespace, sa)) {
-      fail(w, 'spec.serviceAccount', sa, `a ServiceAccount in namespace "${namespace}" (declare it in this file or apply it first)`);
+      fail(
+        w,
+        'spec.serviceAccount',
+        sa,
+        `a ServiceAccount in namespace "${namespace}" (declare it in this file or apply it first)`,
+      );
     }
     w.spec.upstreams.forEach((u, i) => {
       const svc = services.find((s) => s.metadata.namespace === u.namespace && s.metadata.name === u.service);
-      if (!svc) return fail(w, `spec.upstreams[${i}].service`, u.service, `a Service in namespace "${u.namespace}"`);
+      if (!svc)
+        return fail(w, `spec.upstreams[${i}].service`, u.service, `a Service in namespace "${u.namespace}"`);
       if (!svc.spec.ports.some((p) => p.port === u.port)) {
-        fail(w, `spec.upstreams[${i}].port`, u.port, `a port of Service "${u.namespace}/${u.service}" (${svc.spec.ports.map((p) => p.port).join(', ')})`);
+        fail(
+          w,
+          `spec.upstreams[${i}].port`,
+          u.port,
+          `a port of Service "${u.namespace}/${u.service}" (${svc.spec.ports.map((p) => p.port).join(', ')})`,
+        );
       }
     });
   }
   for (const s of services) {
     const selected = workloads.filter(
-      (w) => w.metadata.namespace === s.metadata.namespace && matchesSelector(s.spec.selector, w.metadata.labels),
+      (w) =>
+        w.metadata.namespace === s.metadata.namespace && matchesSelector(s.spec.selector, w.metadata.labels),
     );
     const sTouched = touched.has(resourceKey(s));
     if (sTouched && selected.length === 0) {
-      fail(s, 'spec.selector', s.spec.selector, `labels of at least one Workload in namespace "${s.metadata.namespace}"`);
+      fail(
+        s,
+        'spec.selector',
+        s.spec.selector,
+        `labels of at least one Workload in namespace "${s.metadata.namespace}"`,
+      );
     }
     for (const w of selected) {
       if (!sTouched && !touched.has(resourceKey(w))) continue;
@@ -125,9 +168,19 @@ function checkReferences(state: ResourceState, touched: Set<string>, source: str
         if (p.targetPort !== w.spec.port) {
           const culprit = sTouched ? s : w;
           if (culprit === s) {
-            fail(s, `spec.ports[${i}].targetPort`, p.targetPort, `${w.spec.port}, the port of selected Workload "${w.metadata.name}"`);
+            fail(
+              s,
+              `spec.ports[${i}].targetPort`,
+              p.targetPort,
+              `${w.spec.port}, the port of selected Workload "${w.metadata.name}"`,
+            );
           }
-          fail(w, 'spec.port', w.spec.port, `${p.targetPort}, the targetPort of Service "${s.metadata.name}" that selects it`);
+          fail(
+            w,
+            'spec.port',
+            w.spec.port,
+            `${p.targetPort}, the targetPort of Service "${s.metadata.name}" that selects it`,
+          );
         }
       });
     }

@@ -22,7 +22,10 @@ test('the root is created once, kept 0600, and reloaded', async (t) => {
   assert.match(root.subjectAltName ?? '', /URI:spiffe:\/\/example.org/);
   const again = await CertificateAuthority.loadOrCreate(caDir, 'example.org');
   assert.equal(again.rootCertPem, ca.rootCertPem);
-  await assert.rejects(CertificateAuthority.loadOrCreate(caDir, 'cluster.local'), /trustDomain .*"example.org"/);
+  await assert.rejects(
+    CertificateAuthority.loadOrCreate(caDir, 'cluster.local'),
+    /trustDomain .*"example.org"/,
+  );
 });
 
 test('a workload certificate carries the SPIFFE ID, the node id and the lifetime asked for', async (t) => {
@@ -50,16 +53,31 @@ test('a CSR asking for another identity, or with another key type, is refused', 
   const ca = await CertificateAuthority.loadOrCreate(dir.path, 'cluster.local');
   const { csrPem } = await createKeyAndCsr('a-0.default', 'spiffe://cluster.local/ns/default/sa/admin');
   await assert.rejects(
-    ca.signWorkload({ csrPem, spiffeId: 'spiffe://cluster.local/ns/default/sa/a', commonName: 'a-0.default', ttlMs: 1000 }),
+    ca.signWorkload({
+      csrPem,
+      spiffeId: 'spiffe://cluster.local/ns/default/sa/a',
+      commonName: 'a-0.default',
+      ttlMs: 1000,
+    }),
     /csr_pem .*expected no URI SAN, or exactly spiffe:\/\/cluster.local\/ns\/default\/sa\/a/,
   );
   const keyFile = join(dir.path, 'rsa.key');
   execFileSync('openssl', ['genrsa', '-out', keyFile, '2048'], { stdio: 'ignore' });
-  const rsaCsr = execFileSync('openssl', ['req', '-new', '-key', keyFile, '-subj', '/CN=a-0.default'], { encoding: 'utf8' });
+  const rsaCsr = execFileSync('openssl', ['req', '-new', '-key', keyFile, '-subj', '/CN=a-0.default'], {
+    encoding: 'utf8',
+  });
   await assert.rejects(
-    ca.signWorkload({ csrPem: rsaCsr, spiffeId: 'spiffe://cluster.local/ns/default/sa/a', commonName: 'a', ttlMs: 1000 }),
+    ca.signWorkload({
+      csrPem: rsaCsr,
+      spiffeId: 'spiffe://cluster.local/ns/default/sa/a',
+      commonName: 'a',
+      ttlMs: 1000,
+    }),
     /expected an ECDSA P-256 public key/,
   );
   await writeFile(join(dir.path, 'junk'), 'x');
-  await assert.rejects(ca.signWorkload({ csrPem: 'junk', spiffeId: 'x', commonName: 'a', ttlMs: 1000 }), /PKCS#10/);
+  await assert.rejects(
+    ca.signWorkload({ csrPem: 'junk', spiffeId: 'x', commonName: 'a', ttlMs: 1000 }),
+    /PKCS#10/,
+  );
 });

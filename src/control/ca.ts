@@ -99,7 +99,10 @@ export class CertificateAuthority {
       }
       return new CertificateAuthority(trustDomain, root, key, certFile, now);
     }
-    const keys = (await webcrypto.subtle.generateKey(keyAlgorithm, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+    const keys = (await webcrypto.subtle.generateKey(keyAlgorithm, true, [
+      'sign',
+      'verify',
+    ])) as webcrypto.CryptoKeyPair;
     const notBefore = new Date(now() - 60_000);
     const root = await x509.X509CertificateGenerator.createSelfSigned({
       serialNumber: randomSerial(),
@@ -139,7 +142,11 @@ export class CertificateAuthority {
     }
     const alg = csr.publicKey.algorithm as { name: string; namedCurve?: string };
     if (alg.name !== 'ECDSA' || alg.namedCurve !== 'P-256') {
-      throw new InvalidInputError('csr_pem', `${alg.name} ${alg.namedCurve ?? ''}`.trim(), 'an ECDSA P-256 public key');
+      throw new InvalidInputError(
+        'csr_pem',
+        `${alg.name} ${alg.namedCurve ?? ''}`.trim(),
+        'an ECDSA P-256 public key',
+      );
     }
     const sanExtension = csr.getExtension('2.5.29.17');
     if (sanExtension) {
@@ -167,7 +174,10 @@ export class CertificateAuthority {
     spiffeId?: string;
     ttlMs: number;
   }): Promise<IssuedCertificate & { keyPem: string }> {
-    const keys = (await webcrypto.subtle.generateKey(keyAlgorithm, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+    const keys = (await webcrypto.subtle.generateKey(keyAlgorithm, true, [
+      'sign',
+      'verify',
+    ])) as webcrypto.CryptoKeyPair;
     const san: x509.JsonGeneralName[] = [
       ...options.dnsNames.map((value) => ({ type: 'dns' as const, value })),
       ...options.ipAddresses.map((value) => ({ type: 'ip' as const, value })),
@@ -219,7 +229,9 @@ export class CertificateAuthority {
       extensions: [
         new x509.BasicConstraintsExtension(false, undefined, true),
         new x509.KeyUsagesExtension(
-          x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment | x509.KeyUsageFlags.keyAgreement,
+          x509.KeyUsageFlags.digitalSignature |
+            x509.KeyUsageFlags.keyEncipherment |
+            x509.KeyUsageFlags.keyAgreement,
           true,
         ),
         new x509.ExtendedKeyUsageExtension(options.extendedUsages),

@@ -46,7 +46,13 @@ spec: {selector: {app: db}, ports: [{name: tcp-pg, port: 5432}]}
 
 const web0 = instanceRecord({ workload: 'web', address: '127.10.0.1', port: 8080 });
 const api0 = instanceRecord({ workload: 'api', address: '127.10.0.3', port: 9090, serviceAccount: 'api' });
-const api1 = instanceRecord({ workload: 'api', replica: 1, address: '127.10.0.2', port: 9090, serviceAccount: 'api' });
+const api1 = instanceRecord({
+  workload: 'api',
+  replica: 1,
+  address: '127.10.0.2',
+  port: 9090,
+  serviceAccount: 'api',
+});
 const db0 = instanceRecord({ workload: 'db', namespace: 'data', address: '127.10.0.9', port: 5432 });
 
 function view(instances = [web0, api0, api1, db0]): MeshView {
@@ -61,7 +67,14 @@ function view(instances = [web0, api0, api1, db0]): MeshView {
 test('listeners: outbound HTTP, inbound to the app, and one TCP listener per upstream', () => {
   const config = compileProxyConfig(view(), web0);
   assert.deepEqual(
-    config.listeners.map((l) => [l.name, l.address, l.port, l.direction, l.protocol, l.route_table || l.local_cluster || l.tcp_cluster]),
+    config.listeners.map((l) => [
+      l.name,
+      l.address,
+      l.port,
+      l.direction,
+      l.protocol,
+      l.route_table || l.local_cluster || l.tcp_cluster,
+    ]),
     [
       ['outbound', '127.10.0.1', 15001, 'OUTBOUND', 'HTTP', 'outbound'],
       ['inbound', '127.10.0.1', 15006, 'INBOUND', 'HTTP', 'inbound|8080'],
@@ -69,7 +82,10 @@ test('listeners: outbound HTTP, inbound to the app, and one TCP listener per ups
     ],
   );
   const inbound = config.clusters.find((c) => c.name === 'inbound|8080')!;
-  assert.deepEqual(inbound.endpoints.map((e) => `${e.address}:${e.port}`), ['127.10.0.1:8080']);
+  assert.deepEqual(
+    inbound.endpoints.map((e) => `${e.address}:${e.port}`),
+    ['127.10.0.1:8080'],
+  );
   assert.equal(inbound.mtls, false);
 });
 
@@ -113,7 +129,9 @@ test('clusters hold ready instances as mTLS endpoints with their SPIFFE identity
     ],
   );
   const route = config.route_tables[0]!.virtual_hosts[0]!.routes[0]!;
-  assert.deepEqual(route.action!.clusters, [{ cluster: 'outbound|8080||api.default.svc.cluster.local', weight: 100 }]);
+  assert.deepEqual(route.action!.clusters, [
+    { cluster: 'outbound|8080||api.default.svc.cluster.local', weight: 100 },
+  ]);
   assert.equal(config.mesh!.access_mode, 'ACCESS_MODE_PERMISSIVE');
 });
 
@@ -121,7 +139,10 @@ test('an instance that is not ready leaves the endpoints and changes the version
   const before = compileProxyConfig(view(), web0);
   const after = compileProxyConfig(view([web0, { ...api0, ready: false }, api1, db0]), web0);
   const api = after.clusters.find((c) => c.name === 'outbound|8080||api.default.svc.cluster.local')!;
-  assert.deepEqual(api.endpoints.map((e) => e.instance), ['api-1']);
+  assert.deepEqual(
+    api.endpoints.map((e) => e.instance),
+    ['api-1'],
+  );
   assert.notEqual(before.version, after.version);
   assert.match(after.version, /^[0-9a-f]{16}$/);
 });

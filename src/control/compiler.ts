@@ -28,7 +28,12 @@ import {
   type VirtualHost,
 } from '../config/index.js';
 import type { InstanceRecord } from './registry.js';
-import { matchesSelector, type ServicePort, type ServiceResource, type WorkloadResource } from './resources/types.js';
+import {
+  matchesSelector,
+  type ServicePort,
+  type ServiceResource,
+  type WorkloadResource,
+} from './resources/types.js';
 
 /** MeshView is everything the compiler reads. */
 export interface MeshView {
@@ -59,7 +64,9 @@ export interface ServiceEndpoint {
 /** selectedInstances lists the instances a Service selects, ready or not, in address order. */
 export function selectedInstances(service: ServiceResource, instances: InstanceRecord[]): ServiceEndpoint[] {
   return instances
-    .filter((i) => i.namespace === service.metadata.namespace && matchesSelector(service.spec.selector, i.labels))
+    .filter(
+      (i) => i.namespace === service.metadata.namespace && matchesSelector(service.spec.selector, i.labels),
+    )
     .map((instance) => ({ instance, ready: instance.ready && instance.phase !== 'Terminating' }))
     .sort((a, b) => compareAddresses(a.instance.address, b.instance.address));
 }
@@ -68,7 +75,9 @@ export function selectedInstances(service: ServiceResource, instances: InstanceR
 export function compileProxyConfig(view: MeshView, self: InstanceRecord): ProxyConfig {
   const services = [...view.services].sort((a, b) => fqdnOf(a).localeCompare(fqdnOf(b)));
   const listeners: Listener[] = [
-    listener('outbound', self.address, self.outboundPort, 'OUTBOUND', 'HTTP', { route_table: OUTBOUND_ROUTE_TABLE }),
+    listener('outbound', self.address, self.outboundPort, 'OUTBOUND', 'HTTP', {
+      route_table: OUTBOUND_ROUTE_TABLE,
+    }),
     listener('inbound', self.address, self.inboundPort, 'INBOUND', inboundProtocol(services, self), {
       local_cluster: inboundClusterName(self.port),
     }),
@@ -77,7 +86,9 @@ export function compileProxyConfig(view: MeshView, self: InstanceRecord): ProxyC
     (w) => w.metadata.namespace === self.namespace && w.metadata.name === self.workload,
   );
   for (const upstream of workload?.spec.upstreams ?? []) {
-    const svc = services.find((s) => s.metadata.namespace === upstream.namespace && s.metadata.name === upstream.service);
+    const svc = services.find(
+      (s) => s.metadata.namespace === upstream.namespace && s.metadata.name === upstream.service,
+    );
     if (!svc || !svc.spec.ports.some((p) => p.port === upstream.port)) continue; // deleted since; nothing to reach
     listeners.push(
       listener(`upstream|${upstream.localPort}`, self.address, upstream.localPort, 'OUTBOUND', 'TCP', {
@@ -105,7 +116,9 @@ export function compileProxyConfig(view: MeshView, self: InstanceRecord): ProxyC
     name: inboundClusterName(self.port),
     service: '',
     lb_policy: 'ROUND_ROBIN',
-    endpoints: [{ address: self.address, port: self.port, identity: '', weight: 1, instance: self.name, labels: {} }],
+    endpoints: [
+      { address: self.address, port: self.port, identity: '', weight: 1, instance: self.name, labels: {} },
+    ],
     connect_timeout_ms: CONNECT_TIMEOUT_MS,
     mtls: false,
     upstream_protocol: 'UPSTREAM_PROTOCOL_UNSPECIFIED',
@@ -144,7 +157,17 @@ function listener(
   protocol: Listener['protocol'],
   targets: Partial<Pick<Listener, 'route_table' | 'tcp_cluster' | 'local_cluster'>>,
 ): Listener {
-  return { name, address, port, direction, protocol, route_table: '', tcp_cluster: '', local_cluster: '', ...targets };
+  return {
+    name,
+    address,
+    port,
+    direction,
+    protocol,
+    route_table: '',
+    tcp_cluster: '',
+    local_cluster: '',
+    ...targets,
+  };
 }
 
 /** inboundProtocol is TCP only when every Service port that selects this instance is opaque TCP. */

@@ -38,7 +38,12 @@ async function setup(t: { after: (fn: () => Promise<void>) => void }, certTtlMs?
   const env = await startTestControlPlane(certTtlMs ? { certTtlMs } : {});
   t.after(env.cleanup);
   await env.cp.apply(manifests, 'test.yaml');
-  const record = instanceRecord({ workload: 'web', address: '127.31.0.1', port: 8080, serviceAccount: 'web' });
+  const record = instanceRecord({
+    workload: 'web',
+    address: '127.31.0.1',
+    port: 8080,
+    serviceAccount: 'web',
+  });
   const { token, node } = await registerInstance(env.cp, record);
   const client = (tokenOverride = token, nodeOverride = node) =>
     new ControlPlaneClient({
@@ -64,7 +69,9 @@ test('a proxy bootstraps its certificate, receives a snapshot and ACKs it', asyn
   assert.equal(identities[0]!.spiffeId, 'spiffe://cluster.local/ns/default/sa/web');
   const leaf = new X509Certificate(identities[0]!.certChainPem);
   assert.equal(leaf.subjectAltName, 'URI:spiffe://cluster.local/ns/default/sa/web');
-  assert.ok(leaf.checkPrivateKey(await import('node:crypto').then((m) => m.createPrivateKey(identities[0]!.keyPem))));
+  assert.ok(
+    leaf.checkPrivateKey(await import('node:crypto').then((m) => m.createPrivateKey(identities[0]!.keyPem))),
+  );
   assert.equal(configs.length, 1);
   assert.equal(configs[0]!.listeners.find((l) => l.name === 'inbound')?.address, record.address);
   const status = await waitFor(() => {
@@ -85,10 +92,19 @@ test('a wrong token, another instance’s token or a false service account gets 
     assert.match(e.message, /unknown or revoked bootstrap token/);
     return true;
   });
-  const other = instanceRecord({ workload: 'web', replica: 1, address: '127.31.0.2', port: 8080, serviceAccount: 'web' });
+  const other = instanceRecord({
+    workload: 'web',
+    replica: 1,
+    address: '127.31.0.2',
+    port: 8080,
+    serviceAccount: 'web',
+  });
   const { token: otherToken } = await registerInstance(cp, other);
   await assert.rejects(client(otherToken).start(), /belongs to instance web-1.default, not web-0.default/);
-  const { token } = await registerInstance(cp, instanceRecord({ workload: 'web', address: '127.31.0.1', port: 8080, serviceAccount: 'web' }));
+  const { token } = await registerInstance(
+    cp,
+    instanceRecord({ workload: 'web', address: '127.31.0.1', port: 8080, serviceAccount: 'web' }),
+  );
   await assert.rejects(
     client(token, { ...node, service_account: 'admin' }).start(),
     /runs as service account default\/web, not default\/admin/,
@@ -160,7 +176,9 @@ test('the proxy keeps its config while the control plane is down and reconnects 
   t.after(() => again.cp.stop());
   await registerInstance(again.cp, record); // the platform re-reports its instances
   await waitFor(() => c.state === 'connected', 5000, 'reconnect');
-  const status = await waitFor(() => again.cp.tracker.get(record.id)?.versionAcked === version && again.cp.tracker.get(record.id));
+  const status = await waitFor(
+    () => again.cp.tracker.get(record.id)?.versionAcked === version && again.cp.tracker.get(record.id),
+  );
   assert.equal(status.connected, true);
   assert.equal(applied, 1, 'the same version is ACKed without applying it again');
   assert.deepEqual(states.slice(0, 4), ['connecting', 'connected', 'disconnected', 'connecting']);

@@ -95,13 +95,21 @@ export class ConfigServer {
     this.#scheduleServerCertRenewal(host);
     const server = new Server({ 'grpc.max_receive_message_length': 4 * 1024 * 1024 });
     const services = configServices();
-    server.addService(services.CertificateService.service as ServiceDefinition, {
-      SignCertificate: (call: ServerUnaryCall<CertificateRequest, CertificateResponse>, cb: sendUnaryData<CertificateResponse>) =>
-        void this.#signCertificate(call, cb),
-    } as UntypedServiceImplementation);
-    server.addService(services.ProxyConfigService.service as ServiceDefinition, {
-      StreamConfig: (call: ServerDuplexStream<ConfigRequest, ConfigResponse>) => this.#streamConfig(call),
-    } as UntypedServiceImplementation);
+    server.addService(
+      services.CertificateService.service as ServiceDefinition,
+      {
+        SignCertificate: (
+          call: ServerUnaryCall<CertificateRequest, CertificateResponse>,
+          cb: sendUnaryData<CertificateResponse>,
+        ) => void this.#signCertificate(call, cb),
+      } as UntypedServiceImplementation,
+    );
+    server.addService(
+      services.ProxyConfigService.service as ServiceDefinition,
+      {
+        StreamConfig: (call: ServerDuplexStream<ConfigRequest, ConfigResponse>) => this.#streamConfig(call),
+      } as UntypedServiceImplementation,
+    );
     const target = `${isIP(host) === 6 ? `[${host}]` : host}:${port}`;
     const bound = await new Promise<number>((resolve, reject) =>
       server.bindAsync(target, this.#credentials!, (err, p) => (err ? reject(err) : resolve(p))),
@@ -116,7 +124,10 @@ export class ConfigServer {
     const now = Date.now();
     this.#firstDirtyAt ??= now;
     clearTimeout(this.#pushTimer);
-    const wait = Math.max(0, Math.min(this.#o.debounceMs ?? 100, this.#firstDirtyAt + (this.#o.maxDelayMs ?? 1000) - now));
+    const wait = Math.max(
+      0,
+      Math.min(this.#o.debounceMs ?? 100, this.#firstDirtyAt + (this.#o.maxDelayMs ?? 1000) - now),
+    );
     this.#pushTimer = setTimeout(() => {
       this.#firstDirtyAt = undefined;
       for (const session of this.#sessions.values()) this.#push(session);
@@ -148,7 +159,9 @@ export class ConfigServer {
     try {
       const node = req.node;
       if (!node || !node.id) throw new RpcError(GrpcStatus.INVALID_ARGUMENT, 'node.id is missing');
-      const subject = req.bootstrap_token ? this.#byToken(req.bootstrap_token, node) : this.#byPeerCert(call, node);
+      const subject = req.bootstrap_token
+        ? this.#byToken(req.bootstrap_token, node)
+        : this.#byPeerCert(call, node);
       if (node.namespace !== subject.namespace || node.service_account !== subject.serviceAccount) {
         throw new RpcError(
           GrpcStatus.PERMISSION_DENIED,
@@ -179,7 +192,10 @@ export class ConfigServer {
     const subject = this.#o.tokens.verify(token);
     if (!subject) throw new RpcError(GrpcStatus.UNAUTHENTICATED, 'unknown or revoked bootstrap token');
     if (subject.instanceId !== node.id) {
-      throw new RpcError(GrpcStatus.PERMISSION_DENIED, `bootstrap token belongs to instance ${subject.instanceId}, not ${node.id}`);
+      throw new RpcError(
+        GrpcStatus.PERMISSION_DENIED,
+        `bootstrap token belongs to instance ${subject.instanceId}, not ${node.id}`,
+      );
     }
     return subject;
   }
@@ -187,20 +203,30 @@ export class ConfigServer {
   /** byPeerCert authenticates a renewal by the certificate the caller already has. */
   #byPeerCert(call: ServerUnaryCall<CertificateRequest, CertificateResponse>, node: Node): TokenSubject {
     const peer = this.#peer(call);
-    if (!peer) throw new RpcError(GrpcStatus.UNAUTHENTICATED, 'no bootstrap token and no valid client certificate');
+    if (!peer)
+      throw new RpcError(GrpcStatus.UNAUTHENTICATED, 'no bootstrap token and no valid client certificate');
     if (peer.commonName !== node.id) {
-      throw new RpcError(GrpcStatus.PERMISSION_DENIED, `client certificate is for ${peer.commonName}, not ${node.id}`);
+      throw new RpcError(
+        GrpcStatus.PERMISSION_DENIED,
+        `client certificate is for ${peer.commonName}, not ${node.id}`,
+      );
     }
     const subject = this.#o.tokens.subject(node.id);
-    if (!subject) throw new RpcError(GrpcStatus.PERMISSION_DENIED, `instance ${node.id} is no longer registered`);
+    if (!subject)
+      throw new RpcError(GrpcStatus.PERMISSION_DENIED, `instance ${node.id} is no longer registered`);
     if (subject.namespace !== peer.namespace || subject.serviceAccount !== peer.serviceAccount) {
-      throw new RpcError(GrpcStatus.PERMISSION_DENIED, `client certificate identity does not match instance ${node.id}`);
+      throw new RpcError(
+        GrpcStatus.PERMISSION_DENIED,
+        `client certificate identity does not match instance ${node.id}`,
+      );
     }
     return subject;
   }
 
   /** peer reads the verified client certificate: CN and SPIFFE ID. */
-  #peer(call: { getAuthContext(): { sslPeerCertificate?: { raw: Buffer } } | null }): { commonName: string; namespace: string; serviceAccount: string; spiffeId: string } | undefined {
+  #peer(call: {
+    getAuthContext(): { sslPeerCertificate?: { raw: Buffer } } | null;
+  }): { commonName: string; namespace: string; serviceAccount: string; spiffeId: string } | undefined {
     const raw = call.getAuthContext()?.sslPeerCertificate?.raw;
     if (!raw) return undefined;
     const cert = new X509Certificate(raw);
@@ -247,10 +273,16 @@ export class ConfigServer {
 
   #open(call: ServerDuplexStream<ConfigRequest, ConfigResponse>, req: ConfigRequest): Session {
     const node = req.node;
-    if (!node || !node.id) throw new RpcError(GrpcStatus.INVALID_ARGUMENT, 'the first request must carry node.id');
+    if (!node || !node.id)
+      throw new RpcError(GrpcStatus.INVALID_ARGUMENT, 'the first request must carry node.id');
     const peer = this.#peer(call);
-    if (!peer) throw new RpcError(GrpcStatus.UNAUTHENTICATED, 'a workload certificate from the mesh CA is required');
-    if (peer.commonName !== node.id || peer.namespace !== node.namespace || peer.serviceAccount !== node.service_account) {
+    if (!peer)
+      throw new RpcError(GrpcStatus.UNAUTHENTICATED, 'a workload certificate from the mesh CA is required');
+    if (
+      peer.commonName !== node.id ||
+      peer.namespace !== node.namespace ||
+      peer.serviceAccount !== node.service_account
+    ) {
       throw new RpcError(
         GrpcStatus.PERMISSION_DENIED,
         `client certificate (${peer.commonName}, ${peer.spiffeId}) does not match node ${node.id} (${node.namespace}/${node.service_account})`,
@@ -258,7 +290,11 @@ export class ConfigServer {
     }
     const instance = this.#o.registry.get(node.id);
     if (!instance) throw new RpcError(GrpcStatus.UNAVAILABLE, `instance ${node.id} is not registered (yet)`);
-    if (instance.address !== node.address || instance.workload !== node.workload || instance.serviceAccount !== node.service_account) {
+    if (
+      instance.address !== node.address ||
+      instance.workload !== node.workload ||
+      instance.serviceAccount !== node.service_account
+    ) {
       throw new RpcError(
         GrpcStatus.PERMISSION_DENIED,
         `node ${node.id} claims ${node.workload}@${node.address}, but the platform runs it as ${instance.workload}@${instance.address}`,

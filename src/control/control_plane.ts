@@ -124,12 +124,17 @@ export class ControlPlane {
   static async start(options: ControlPlaneOptions): Promise<ControlPlane> {
     const trustDomain = options.trustDomain ?? DEFAULT_TRUST_DOMAIN;
     if (!/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/.test(trustDomain) || trustDomain.length > 255) {
-      throw new InvalidInputError('trustDomain', trustDomain, 'a SPIFFE trust domain: lower-case letters, digits, "." and "-"');
+      throw new InvalidInputError(
+        'trustDomain',
+        trustDomain,
+        'a SPIFFE trust domain: lower-case letters, digits, "." and "-"',
+      );
     }
     const grpc = parseHostPort(options.grpcAddress ?? `127.0.0.1:${CONTROL_PLANE_GRPC_PORT}`, 'grpcAddress');
     const http = parseHostPort(options.httpAddress ?? `127.0.0.1:${CONTROL_PLANE_HTTP_PORT}`, 'httpAddress');
     const ttl = options.certTtlMs ?? DEFAULT_CERT_TTL_MS;
-    if (!Number.isInteger(ttl) || ttl < 1000) throw new InvalidInputError('certTtlMs', ttl, 'at least 1000 ms');
+    if (!Number.isInteger(ttl) || ttl < 1000)
+      throw new InvalidInputError('certTtlMs', ttl, 'at least 1000 ms');
     await mkdir(options.stateDir, { recursive: true, mode: 0o700 });
     const [ca, store, tokens] = await Promise.all([
       CertificateAuthority.loadOrCreate(join(options.stateDir, 'ca'), trustDomain),
@@ -139,12 +144,17 @@ export class ControlPlane {
     const cp = new ControlPlane(options, { store, ca, tokens });
     try {
       await cp.#server.listen(grpc.host, grpc.port);
-      cp.#http = await startHttpApi(cp, http.host, http.port, { logs: options.logs, onShutdown: options.onShutdownRequest });
+      cp.#http = await startHttpApi(cp, http.host, http.port, {
+        logs: options.logs,
+        onShutdown: options.onShutdownRequest,
+      });
     } catch (error) {
       await cp.stop();
       throw error;
     }
-    options.log?.(`control plane up: gRPC ${cp.grpcAddress}, HTTP ${cp.httpAddress}, trust domain ${trustDomain}`);
+    options.log?.(
+      `control plane up: gRPC ${cp.grpcAddress}, HTTP ${cp.httpAddress}, trust domain ${trustDomain}`,
+    );
     return cp;
   }
 

@@ -37,7 +37,10 @@ export interface LogQuery {
 }
 
 /** LogSource reads instance logs; the platform provides it. Undefined when there is no such log. */
-export type LogSource = (query: LogQuery, signal: AbortSignal) => Promise<AsyncIterable<Uint8Array> | undefined>;
+export type LogSource = (
+  query: LogQuery,
+  signal: AbortSignal,
+) => Promise<AsyncIterable<Uint8Array> | undefined>;
 
 export interface HttpApi {
   address: string;
@@ -47,15 +50,28 @@ export interface HttpApi {
 const MAX_BODY_BYTES = 5 * 1024 * 1024;
 
 /** createApiApp builds the routes; exported so tests can call it without a socket. */
-export function createApiApp(cp: ControlPlane, extras: { logs?: LogSource; onShutdown?: () => void } = {}): Hono {
+export function createApiApp(
+  cp: ControlPlane,
+  extras: { logs?: LogSource; onShutdown?: () => void } = {},
+): Hono {
   const app = new Hono();
   app.onError((error, c) => {
     const e =
-      error instanceof MeshplaneError ? error : new MeshplaneError('ERR_INTERNAL', error.message, { status: 500 });
+      error instanceof MeshplaneError
+        ? error
+        : new MeshplaneError('ERR_INTERNAL', error.message, { status: 500 });
     const field = error instanceof InvalidInputError ? error.field : undefined;
-    return c.json({ error: { code: e.code, message: e.message, ...(field ? { field } : {}) } }, e.status as 500);
+    return c.json(
+      { error: { code: e.code, message: e.message, ...(field ? { field } : {}) } },
+      e.status as 500,
+    );
   });
-  app.notFound((c) => c.json({ error: { code: 'CONTROL_ERR_NOT_FOUND', message: `no route ${c.req.method} ${c.req.path}` } }, 404));
+  app.notFound((c) =>
+    c.json(
+      { error: { code: 'CONTROL_ERR_NOT_FOUND', message: `no route ${c.req.method} ${c.req.path}` } },
+      404,
+    ),
+  );
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/v1/status', (c) => c.json(cp.status()));
@@ -78,17 +94,17 @@ export function createApiApp(cp: ControlPlane, extras: { logs?: LogSource; onShu
     const kind = kinds[c.req.param('kind')]!;
     const ns = c.req.query('namespace');
     const instances = cp.registry.list();
-    const items = sorted(cp.store.entries().filter((e) => e.resource.kind === kind && inNamespace(e, ns))).map((e) =>
-      viewResource(e, instances),
-    );
+    const items = sorted(
+      cp.store.entries().filter((e) => e.resource.kind === kind && inNamespace(e, ns)),
+    ).map((e) => viewResource(e, instances));
     return c.json({ items });
   });
   app.get('/v1/endpoints', (c) => {
     const ns = c.req.query('namespace');
     const instances = cp.registry.list();
-    const items = sorted(cp.store.entries().filter((e) => e.resource.kind === 'Service' && inNamespace(e, ns))).map(
-      (e) => viewEndpoints(e as StoredResource & { resource: ServiceResource }, instances),
-    );
+    const items = sorted(
+      cp.store.entries().filter((e) => e.resource.kind === 'Service' && inNamespace(e, ns)),
+    ).map((e) => viewEndpoints(e as StoredResource & { resource: ServiceResource }, instances));
     return c.json({ items });
   });
   app.get('/v1/instances', (c) => {
@@ -108,15 +124,19 @@ export function createApiApp(cp: ControlPlane, extras: { logs?: LogSource; onShu
     const workload = q('workload');
     if (!workload) throw new InvalidInputError('workload', workload, 'a Workload name');
     const replica = Number(q('replica') ?? '0');
-    if (!Number.isInteger(replica) || replica < 0) throw new InvalidInputError('replica', q('replica'), 'an integer ≥ 0');
+    if (!Number.isInteger(replica) || replica < 0)
+      throw new InvalidInputError('replica', q('replica'), 'an integer ≥ 0');
     const container = q('container') ?? 'app';
-    if (container !== 'app' && container !== 'proxy') throw new InvalidInputError('container', container, '"app" or "proxy"');
+    if (container !== 'app' && container !== 'proxy')
+      throw new InvalidInputError('container', container, '"app" or "proxy"');
     const tail = q('tail') === undefined ? undefined : Number(q('tail'));
-    if (tail !== undefined && (!Number.isInteger(tail) || tail < 0)) throw new InvalidInputError('tail', q('tail'), 'an integer ≥ 0');
+    if (tail !== undefined && (!Number.isInteger(tail) || tail < 0))
+      throw new InvalidInputError('tail', q('tail'), 'an integer ≥ 0');
     const abort = new AbortController();
     const query: LogQuery = { namespace, workload, replica, container, follow: q('follow') === 'true', tail };
     const chunks = await extras.logs(query, abort.signal);
-    if (!chunks) throw new NotFoundError(`no ${container} log for ${namespace}/${workload} replica ${replica}`);
+    if (!chunks)
+      throw new NotFoundError(`no ${container} log for ${namespace}/${workload} replica ${replica}`);
     c.header('content-type', 'text/plain; charset=utf-8');
     return stream(c, async (s) => {
       s.onAbort(() => abort.abort());
@@ -128,7 +148,8 @@ export function createApiApp(cp: ControlPlane, extras: { logs?: LogSource; onShu
   });
 
   app.post('/v1/shutdown', (c) => {
-    if (!extras.onShutdown) throw new MeshplaneError('CONTROL_ERR_NOT_FOUND', 'shutdown is not available', { status: 404 });
+    if (!extras.onShutdown)
+      throw new MeshplaneError('CONTROL_ERR_NOT_FOUND', 'shutdown is not available', { status: 404 });
     setImmediate(extras.onShutdown);
     return c.json({ status: 'stopping' }, 202);
   });
@@ -164,15 +185,21 @@ export async function startHttpApi(
 
 async function readBody(c: Context): Promise<{ manifest: string; source: string; ignoreNotFound?: unknown }> {
   const length = Number(c.req.header('content-length') ?? '0');
-  if (length > MAX_BODY_BYTES) throw new InvalidInputError('body', `${length} bytes`, `at most ${MAX_BODY_BYTES} bytes`);
+  if (length > MAX_BODY_BYTES)
+    throw new InvalidInputError('body', `${length} bytes`, `at most ${MAX_BODY_BYTES} bytes`);
   let body: unknown;
   try {
     body = await c.req.json();
   } catch {
-    throw new InvalidInputError('body', '(not JSON)', 'a JSON object {"manifest": "<yaml>", "source": "<file name>"}');
+    throw new InvalidInputError(
+      'body',
+      '(not JSON)',
+      'a JSON object {"manifest": "<yaml>", "source": "<file name>"}',
+    );
   }
   const b = body as { manifest?: unknown; source?: unknown; ignoreNotFound?: unknown };
-  if (typeof b.manifest !== 'string') throw new InvalidInputError('manifest', b.manifest, 'the manifest text (YAML or JSON)');
+  if (typeof b.manifest !== 'string')
+    throw new InvalidInputError('manifest', b.manifest, 'the manifest text (YAML or JSON)');
   const source = typeof b.source === 'string' && b.source ? b.source : 'manifest';
   return { manifest: b.manifest, source, ignoreNotFound: b.ignoreNotFound };
 }

@@ -59,7 +59,10 @@ export class ProxyTracker {
     return entry;
   }
 
-  connected(node: { id: string; namespace: string; workload: string; address: string; proxy_version: string }, appliedVersion: string): void {
+  connected(
+    node: { id: string; namespace: string; workload: string; address: string; proxy_version: string },
+    appliedVersion: string,
+  ): void {
     const e = this.#entry(node.id);
     Object.assign(e, {
       namespace: node.namespace,
@@ -113,7 +116,9 @@ export class ProxyTracker {
   }
 
   list(): ProxyStatus[] {
-    return [...this.#proxies.values()].map((e) => structuredClone(e)).sort((a, b) => a.id.localeCompare(b.id));
+    return [...this.#proxies.values()]
+      .map((e) => structuredClone(e))
+      .sort((a, b) => a.id.localeCompare(b.id));
   }
 
   #stamp(): string {

@@ -43,7 +43,10 @@ test('apply creates, configures and leaves unchanged; the file survives a reopen
     ['ServiceAccount/web created', 'Workload/web created', 'Service/web created'],
   );
   const again = await applyText(store, good.replace('replicas: 2', 'replicas: 3'));
-  assert.deepEqual(again.map((r) => r.action), ['unchanged', 'configured', 'unchanged']);
+  assert.deepEqual(
+    again.map((r) => r.action),
+    ['unchanged', 'configured', 'unchanged'],
+  );
   const reopened = await ResourceStore.open(file);
   assert.equal(reopened.workloads()[0]!.spec.replicas, 3);
   assert.deepEqual(reopened.workloads()[0]!.spec.readinessProbe, {
@@ -56,15 +59,47 @@ test('apply creates, configures and leaves unchanged; the file survives a reopen
 });
 
 const bad: [string, string, RegExp][] = [
-  ['unknown kind', 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: x}\n', /m.yaml \(document 2\): Deployment "default\/x": kind is "apps\/v1\/Deployment"; expected one of v1\/Service/],
-  ['missing field', 'apiVersion: meshplane.dev/v1alpha1\nkind: Workload\nmetadata: {name: x}\nspec: {port: 80}\n', /Workload "default\/x": spec.command is missing/],
-  ['bad port', 'apiVersion: meshplane.dev/v1alpha1\nkind: Workload\nmetadata: {name: x}\nspec: {command: [a], port: 70000}\n', /spec.port is 70000; expected an integer port from 1 to 65535/],
-  ['sidecar port', 'apiVersion: meshplane.dev/v1alpha1\nkind: Workload\nmetadata: {name: x}\nspec: {command: [a], port: 15001}\n', /spec.port is 15001; .*other than the sidecar ports/],
-  ['selector matching nothing', 'apiVersion: v1\nkind: Service\nmetadata: {name: x}\nspec: {selector: {app: nothing}, ports: [{port: 80}]}\n', /Service "default\/x": spec.selector is \{"app":"nothing"\}; expected labels of at least one Workload/],
-  ['missing service account', 'apiVersion: meshplane.dev/v1alpha1\nkind: Workload\nmetadata: {name: x}\nspec: {command: [a], port: 80, serviceAccount: ghost}\n', /spec.serviceAccount is "ghost"; expected a ServiceAccount in namespace "default"/],
-  ['targetPort not the app port', 'apiVersion: v1\nkind: Service\nmetadata: {name: y}\nspec: {selector: {app: web}, ports: [{port: 80, targetPort: 9999}]}\n', /spec.ports\[0\].targetPort is 9999; expected 8080/],
+  [
+    'unknown kind',
+    'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: x}\n',
+    /m.yaml \(document 2\): Deployment "default\/x": kind is "apps\/v1\/Deployment"; expected one of v1\/Service/,
+  ],
+  [
+    'missing field',
+    'apiVersion: meshplane.dev/v1alpha1\nkind: Workload\nmetadata: {name: x}\nspec: {port: 80}\n',
+    /Workload "default\/x": spec.command is missing/,
+  ],
+  [
+    'bad port',
+    'apiVersion: meshplane.dev/v1alpha1\nkind: Workload\nmetadata: {name: x}\nspec: {command: [a], port: 70000}\n',
+    /spec.port is 70000; expected an integer port from 1 to 65535/,
+  ],
+  [
+    'sidecar port',
+    'apiVersion: meshplane.dev/v1alpha1\nkind: Workload\nmetadata: {name: x}\nspec: {command: [a], port: 15001}\n',
+    /spec.port is 15001; .*other than the sidecar ports/,
+  ],
+  [
+    'selector matching nothing',
+    'apiVersion: v1\nkind: Service\nmetadata: {name: x}\nspec: {selector: {app: nothing}, ports: [{port: 80}]}\n',
+    /Service "default\/x": spec.selector is \{"app":"nothing"\}; expected labels of at least one Workload/,
+  ],
+  [
+    'missing service account',
+    'apiVersion: meshplane.dev/v1alpha1\nkind: Workload\nmetadata: {name: x}\nspec: {command: [a], port: 80, serviceAccount: ghost}\n',
+    /spec.serviceAccount is "ghost"; expected a ServiceAccount in namespace "default"/,
+  ],
+  [
+    'targetPort not the app port',
+    'apiVersion: v1\nkind: Service\nmetadata: {name: y}\nspec: {selector: {app: web}, ports: [{port: 80, targetPort: 9999}]}\n',
+    /spec.ports\[0\].targetPort is 9999; expected 8080/,
+  ],
   ['YAML syntax', 'apiVersion: v1\nkind: [Service\n', /\(syntax\)/],
-  ['unknown field', 'apiVersion: meshplane.dev/v1alpha1\nkind: Workload\nmetadata: {name: x}\nspec: {command: [a], port: 80, replica: 2}\n', /spec.replica is 2; expected no such field/],
+  [
+    'unknown field',
+    'apiVersion: meshplane.dev/v1alpha1\nkind: Workload\nmetadata: {name: x}\nspec: {command: [a], port: 80, replica: 2}\n',
+    /spec.replica is 2; expected no such field/,
+  ],
 ];
 
 for (const [name, doc, message] of bad) {
@@ -88,7 +123,10 @@ test('delete removes all or, when one is missing, nothing', async (t) => {
   const { store } = await openStore(t);
   await applyText(store, good);
   const missing = `${good}---\napiVersion: v1\nkind: Service\nmetadata: {name: ghost}\nspec: {selector: {app: web}, ports: [{port: 1}]}\n`;
-  await assert.rejects(store.delete(parseManifests(missing, 'm.yaml'), 'm.yaml'), /Service "default\/ghost": metadata.name is "ghost"; expected an existing resource/);
+  await assert.rejects(
+    store.delete(parseManifests(missing, 'm.yaml'), 'm.yaml'),
+    /Service "default\/ghost": metadata.name is "ghost"; expected an existing resource/,
+  );
   assert.equal(store.resources().length, 3);
   const results = await store.delete(parseManifests(missing, 'm.yaml'), 'm.yaml', true);
   assert.equal(results.length, 3);

@@ -8,7 +8,12 @@ import { readFile } from 'node:fs/promises';
 import { planApply, planDelete, type ChangeResult, type Plan, type StoredResource } from './apply.js';
 import { StateDirError } from './errors.js';
 import { writeFileAtomic } from './files.js';
-import type { Resource, ServiceAccountResource, ServiceResource, WorkloadResource } from './resources/types.js';
+import type {
+  Resource,
+  ServiceAccountResource,
+  ServiceResource,
+  WorkloadResource,
+} from './resources/types.js';
 
 interface StoreFile {
   version: 1;
@@ -33,7 +38,8 @@ export class ResourceStore {
     try {
       text = await readFile(file, 'utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new StateDirError(`cannot read ${file}`, error);
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+        throw new StateDirError(`cannot read ${file}`, error);
     }
     if (text !== undefined) {
       try {

@@ -39,7 +39,8 @@ export class BootstrapTokens {
     try {
       text = await readFile(file, 'utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new StateDirError(`cannot read ${file}`, error);
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+        throw new StateDirError(`cannot read ${file}`, error);
     }
     if (text !== undefined) {
       try {

@@ -57,7 +57,9 @@ export function viewResource(entry: StoredResource, instances: InstanceRecord[])
   const view = withMeta(entry);
   const r = entry.resource;
   if (r.kind === 'Workload') {
-    const own = instances.filter((i) => i.namespace === r.metadata.namespace && i.workload === r.metadata.name);
+    const own = instances.filter(
+      (i) => i.namespace === r.metadata.namespace && i.workload === r.metadata.name,
+    );
     const status: WorkloadStatus = {
       replicas: r.spec.replicas,
       readyReplicas: own.filter((i) => i.ready).length,
@@ -67,14 +69,20 @@ export function viewResource(entry: StoredResource, instances: InstanceRecord[])
     view.status = status;
   } else if (r.kind === 'Service') {
     const selected = selectedInstances(r, instances);
-    const status: ServiceStatus = { readyEndpoints: selected.filter((e) => e.ready).length, endpoints: selected.length };
+    const status: ServiceStatus = {
+      readyEndpoints: selected.filter((e) => e.ready).length,
+      endpoints: selected.length,
+    };
     view.status = status;
   }
   return view;
 }
 
 /** viewEndpoints is the v1/Endpoints object of a Service: ready and not-ready instance addresses. */
-export function viewEndpoints(entry: StoredResource & { resource: ServiceResource }, instances: InstanceRecord[]): EndpointsView {
+export function viewEndpoints(
+  entry: StoredResource & { resource: ServiceResource },
+  instances: InstanceRecord[],
+): EndpointsView {
   const svc = entry.resource;
   const selected = selectedInstances(svc, instances);
   const address = (i: InstanceRecord): EndpointAddress => ({
@@ -84,7 +92,11 @@ export function viewEndpoints(entry: StoredResource & { resource: ServiceResourc
   return {
     apiVersion: 'v1',
     kind: 'Endpoints',
-    metadata: { name: svc.metadata.name, namespace: svc.metadata.namespace, creationTimestamp: entry.createdAt },
+    metadata: {
+      name: svc.metadata.name,
+      namespace: svc.metadata.namespace,
+      creationTimestamp: entry.createdAt,
+    },
     subsets:
       selected.length === 0
         ? []
@@ -92,7 +104,12 @@ export function viewEndpoints(entry: StoredResource & { resource: ServiceResourc
             {
               addresses: selected.filter((e) => e.ready).map((e) => address(e.instance)),
               notReadyAddresses: selected.filter((e) => !e.ready).map((e) => address(e.instance)),
-              ports: svc.spec.ports.map((p) => ({ name: p.name, port: p.targetPort, protocol: 'TCP', appProtocol: p.appProtocol })),
+              ports: svc.spec.ports.map((p) => ({
+                name: p.name,
+                port: p.targetPort,
+                protocol: 'TCP',
+                appProtocol: p.appProtocol,
+              })),
             },
           ],
   };

@@ -21,35 +21,56 @@ export async function resolveApi(flags: { api?: string; stateDir?: string }, io:
     return { url: explicit.replace(/\/$/, ''), stateDir };
   }
   const record = await readMeshRecord(stateDir);
-  if (!record) throw new MeshNotRunningError(`no mesh is running in ${stateDir} (start one with: meshplane mesh up)`);
+  if (!record)
+    throw new MeshNotRunningError(`no mesh is running in ${stateDir} (start one with: meshplane mesh up)`);
   return { url: record.api, stateDir };
 }
 
 /** call sends one request and returns the parsed JSON, or throws the API's error. */
-export async function call<T>(target: ApiTarget, method: 'GET' | 'POST', path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+export async function call<T>(
+  target: ApiTarget,
+  method: 'GET' | 'POST',
+  path: string,
+  body?: unknown,
+  signal?: AbortSignal,
+): Promise<T> {
   const res = await send(target, method, path, body, signal);
   const text = await res.text();
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw new MeshplaneError('MESH_ERR_NOT_RUNNING', `${target.url}${path} answered ${res.status} with something that is not JSON`);
+    throw new MeshplaneError(
+      'MESH_ERR_NOT_RUNNING',
+      `${target.url}${path} answered ${res.status} with something that is not JSON`,
+    );
   }
   if (!res.ok) throw apiError(parsed, res.status);
   return parsed as T;
 }
 
 /** send is the raw request, for streamed answers such as logs. */
-export async function send(target: ApiTarget, method: 'GET' | 'POST', path: string, body?: unknown, signal?: AbortSignal): Promise<Response> {
+export async function send(
+  target: ApiTarget,
+  method: 'GET' | 'POST',
+  path: string,
+  body?: unknown,
+  signal?: AbortSignal,
+): Promise<Response> {
   try {
     return await fetch(`${target.url}${path}`, {
       method,
-      ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+      ...(body === undefined
+        ? {}
+        : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
       ...(signal ? { signal } : {}),
     });
   } catch (error) {
     if (signal?.aborted) throw error;
-    throw new MeshNotRunningError(`no mesh answers at ${target.url} (state directory ${target.stateDir}; start one with: meshplane mesh up)`, error);
+    throw new MeshNotRunningError(
+      `no mesh answers at ${target.url} (state directory ${target.stateDir}; start one with: meshplane mesh up)`,
+      error,
+    );
   }
 }
 

@@ -11,7 +11,11 @@ import { LocalMesh, samplesDir } from './local_mesh.js';
 
 const configSidecar = [process.execPath, new URL('../testing/config_sidecar.js', import.meta.url).pathname];
 
-async function until<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
+async function until<T>(
+  what: string,
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 10_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();
@@ -21,12 +25,20 @@ async function until<T>(what: string, check: () => T | undefined | false | Promi
   }
 }
 
-async function configDump(address: string): Promise<{ identity: string; state: string; config?: ProxyConfig }> {
-  return (await (await fetch(`http://${address}:15000/config_dump`)).json()) as { identity: string; state: string; config?: ProxyConfig };
+async function configDump(
+  address: string,
+): Promise<{ identity: string; state: string; config?: ProxyConfig }> {
+  return (await (await fetch(`http://${address}:15000/config_dump`)).json()) as {
+    identity: string;
+    state: string;
+    config?: ProxyConfig;
+  };
 }
 
 function backendEndpoints(dump: { config?: ProxyConfig }): string[] {
-  const cluster = dump.config?.clusters.find((c) => c.name === 'outbound|80||backend.default.svc.cluster.local');
+  const cluster = dump.config?.clusters.find(
+    (c) => c.name === 'outbound|80||backend.default.svc.cluster.local',
+  );
   return (cluster?.endpoints ?? []).map((e) => e.instance).sort();
 }
 
@@ -45,14 +57,19 @@ test('a local mesh: proxies connect and ACK, endpoints follow crashes, and the c
     await mesh.stop();
     await rm(stateDir, { recursive: true, force: true });
   });
-  await mesh.controlPlane!.apply(await readFile(join(samplesDir, 'manifests', 'hello.yaml'), 'utf8'), 'hello.yaml');
+  await mesh.controlPlane!.apply(
+    await readFile(join(samplesDir, 'manifests', 'hello.yaml'), 'utf8'),
+    'hello.yaml',
+  );
   const cp = mesh.controlPlane!;
   await until('three ready instances with connected, ACKing proxies', () => {
     const s = cp.status();
     return (
       s.instances.ready === 3 &&
       s.proxies.length === 3 &&
-      s.proxies.every((p) => p.connected && p.versionAcked !== '' && p.versionAcked === cp.snapshot(p.id)?.version) &&
+      s.proxies.every(
+        (p) => p.connected && p.versionAcked !== '' && p.versionAcked === cp.snapshot(p.id)?.version,
+      ) &&
       s
     );
   });
@@ -66,20 +83,37 @@ test('a local mesh: proxies connect and ACK, endpoints follow crashes, and the c
   const backend1 = mesh.platform.instances().find((i) => i.name === 'backend-1')!;
   const crashedAt = Date.now();
   await fetch(`http://${backend1.address}:9090/admin/exit`, { method: 'POST' });
-  await until('backend-1 out of the pushed config', async () => backendEndpoints(await configDump(frontend.address)).join() === 'backend-0', 2000);
+  await until(
+    'backend-1 out of the pushed config',
+    async () => backendEndpoints(await configDump(frontend.address)).join() === 'backend-0',
+    2000,
+  );
   const removedAfter = Date.now() - crashedAt;
   assert.ok(removedAfter < 2000, `removed after ${removedAfter} ms`);
-  await until('backend-1 back after its restart', async () => backendEndpoints(await configDump(frontend.address)).length === 2);
+  await until(
+    'backend-1 back after its restart',
+    async () => backendEndpoints(await configDump(frontend.address)).length === 2,
+  );
 
   // The control plane goes away: proxies keep their config; a new one gets every proxy back.
   const version = (await configDump(frontend.address)).config!.version;
   await mesh.stopControlPlane();
-  await until('frontend proxy disconnected', async () => (await configDump(frontend.address)).state === 'disconnected');
+  await until(
+    'frontend proxy disconnected',
+    async () => (await configDump(frontend.address)).state === 'disconnected',
+  );
   assert.equal((await configDump(frontend.address)).config!.version, version, 'last good config kept');
   const again = await mesh.startControlPlane();
   await until('all proxies reconnected and ACKed', () => {
     const s = again.status();
-    return s.proxies.length === 3 && s.proxies.every((p) => p.connected && p.versionAcked === again.snapshot(p.id)?.version);
+    return (
+      s.proxies.length === 3 &&
+      s.proxies.every((p) => p.connected && p.versionAcked === again.snapshot(p.id)?.version)
+    );
   });
-  assert.equal((await configDump(frontend.address)).config!.version, version, 'nothing changed, same version');
+  assert.equal(
+    (await configDump(frontend.address)).config!.version,
+    version,
+    'nothing changed, same version',
+  );
 });

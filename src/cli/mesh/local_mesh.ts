@@ -6,11 +6,7 @@
  * can be stopped and started again while the workloads keep running.
  * @module
  */
-import {
-  ControlPlane,
-  type ControlPlaneOptions,
-  type WorkloadResource,
-} from '../../control/index.js';
+import { ControlPlane, type ControlPlaneOptions, type WorkloadResource } from '../../control/index.js';
 import {
   LocalPlatform,
   type ControlPlaneBinding,
@@ -73,15 +69,19 @@ export class LocalMesh {
   static async start(options: LocalMeshOptions): Promise<LocalMesh> {
     let platform: LocalPlatform | undefined;
     const cp = await ControlPlane.start(controlPlaneOptions(options, () => platform));
-    let mesh: LocalMesh;
+    let mesh: LocalMesh | undefined;
     try {
       const proxyCommand = options.proxyCommand === undefined ? defaultProxyCommand() : options.proxyCommand;
-      let meshRef: LocalMesh | undefined;
       platform = new LocalPlatform({
         stateDir: options.stateDir,
-        binding: binding(() => (meshRef ? meshRef.controlPlane : cp)),
+        binding: binding(() => (mesh ? mesh.controlPlane : cp)),
         sidecar: proxyCommand
-          ? { command: proxyCommand, controlPlane: cp.grpcAddress, rootCaFile: cp.rootCertFile, logLevel: options.proxyLogLevel }
+          ? {
+              command: proxyCommand,
+              controlPlane: cp.grpcAddress,
+              rootCaFile: cp.rootCertFile,
+              logLevel: options.proxyLogLevel,
+            }
           : null,
         addressRange: options.addressRange,
         trustDomain: cp.trustDomain,
@@ -92,7 +92,6 @@ export class LocalMesh {
         log: options.log,
       });
       mesh = new LocalMesh(options, cp, platform);
-      meshRef = mesh;
       await cp.tokens.retainOnly(new Set()); // tokens of a previous run's instances are void
       mesh.#attach(cp);
       await platform.reconcile(cp.workloads().map(workloadSpec));
@@ -160,7 +159,10 @@ export class LocalMesh {
   }
 }
 
-function controlPlaneOptions(options: LocalMeshOptions, platform: () => LocalPlatform | undefined): ControlPlaneOptions {
+function controlPlaneOptions(
+  options: LocalMeshOptions,
+  platform: () => LocalPlatform | undefined,
+): ControlPlaneOptions {
   return {
     stateDir: options.stateDir,
     trustDomain: options.trustDomain,

@@ -16,7 +16,14 @@ import { call, resolveApi } from './api_client.js';
 import { MeshAlreadyRunningError, MeshStartFailedError } from './errors.js';
 import { age, parseDuration, table, until } from './format.js';
 import { LocalMesh } from './local_mesh.js';
-import { isAlive, readMeshRecord, removeMeshRecord, stateDirOf, writeMeshRecord, type MeshRecord } from './state.js';
+import {
+  isAlive,
+  readMeshRecord,
+  removeMeshRecord,
+  stateDirOf,
+  writeMeshRecord,
+  type MeshRecord,
+} from './state.js';
 
 interface UpFlags {
   stateDir?: string;
@@ -38,9 +45,16 @@ export function registerMeshCommands(program: Command, io: IO, setExitCode: (cod
   mesh
     .command('up')
     .description('start the control plane and the local platform (foreground, or --detach)')
-    .option('--state-dir <dir>', 'state directory: CA, resources, logs (default $MESHPLANE_STATE_DIR or ./.meshplane)')
+    .option(
+      '--state-dir <dir>',
+      'state directory: CA, resources, logs (default $MESHPLANE_STATE_DIR or ./.meshplane)',
+    )
     .option('--trust-domain <domain>', 'SPIFFE trust domain', DEFAULT_TRUST_DOMAIN)
-    .option('--grpc-address <host:port>', 'config stream + certificates', `127.0.0.1:${CONTROL_PLANE_GRPC_PORT}`)
+    .option(
+      '--grpc-address <host:port>',
+      'config stream + certificates',
+      `127.0.0.1:${CONTROL_PLANE_GRPC_PORT}`,
+    )
     .option('--api-address <host:port>', 'HTTP API', `127.0.0.1:${CONTROL_PLANE_HTTP_PORT}`)
     .option('--address-range <cidr>', 'loopback range for workload addresses', DEFAULT_ADDRESS_RANGE)
     .option('--cert-ttl <duration>', 'lifetime of workload certificates', '24h')
@@ -56,13 +70,17 @@ export function registerMeshCommands(program: Command, io: IO, setExitCode: (cod
     .action(async (flags: { stateDir?: string }) => setExitCode(await meshDown(flags, io)));
   mesh
     .command('status')
-    .description('control plane health and every proxy: connected, config version, ACK/NACK, certificate expiry')
+    .description(
+      'control plane health and every proxy: connected, config version, ACK/NACK, certificate expiry',
+    )
     .option('--state-dir <dir>', 'state directory of the mesh')
     .option('--api <url>', 'HTTP API of the mesh (default: from the state directory)')
     .option('-o, --output <format>', 'table or json', 'table')
     .action(async (flags: { stateDir?: string; api?: string; output: string }) => {
       const status = await call<ControlPlaneStatus>(await resolveApi(flags, io), 'GET', '/v1/status');
-      io.stdout.write(flags.output === 'json' ? `${JSON.stringify(status, null, 2)}\n` : formatStatus(status));
+      io.stdout.write(
+        flags.output === 'json' ? `${JSON.stringify(status, null, 2)}\n` : formatStatus(status),
+      );
     });
 }
 
@@ -73,10 +91,14 @@ async function meshUp(flags: UpFlags, io: IO): Promise<void> {
   parseHostPort(flags.apiAddress, '--api-address');
   new AddressPool(flags.addressRange);
   const certTtlMs = parseDuration(flags.certTtl, '--cert-ttl');
-  const proxyCommand = flags.sidecars ? (flags.proxyCommand?.split(/\s+/).filter(Boolean) ?? undefined) : null;
+  const proxyCommand = flags.sidecars
+    ? (flags.proxyCommand?.split(/\s+/).filter(Boolean) ?? undefined)
+    : null;
   const existing = await readMeshRecord(stateDir);
   if (existing && isAlive(existing.pid)) {
-    throw new MeshAlreadyRunningError(`a mesh is already running in ${stateDir} (pid ${existing.pid}, API ${existing.api}); stop it with: meshplane mesh down`);
+    throw new MeshAlreadyRunningError(
+      `a mesh is already running in ${stateDir} (pid ${existing.pid}, API ${existing.api}); stop it with: meshplane mesh down`,
+    );
   }
   if (flags.detach) return detach(flags, stateDir, io);
 
@@ -110,7 +132,8 @@ async function meshUp(flags: UpFlags, io: IO): Promise<void> {
       `  control plane gRPC ${record.grpc}, HTTP API ${record.api}\n` +
       `  workload addresses from ${record.addressRange}${proxyCommand === null ? ' (no sidecars)' : ''}\n`,
   );
-  if (!stop.signal.aborted) await new Promise((resolve) => stop.signal.addEventListener('abort', resolve, { once: true }));
+  if (!stop.signal.aborted)
+    await new Promise((resolve) => stop.signal.addEventListener('abort', resolve, { once: true }));
   log('stopping the mesh');
   await mesh.stop();
   await removeMeshRecord(stateDir, process.pid);
@@ -128,7 +151,11 @@ async function detach(flags: UpFlags, stateDir: string, io: IO): Promise<void> {
     ...(flags.sidecars ? (flags.proxyCommand ? ['--proxy-command', flags.proxyCommand] : []) : ['--no-sidecars']),
   ]; // prettier-ignore
   const fd = openSync(logFile, 'a', 0o600);
-  const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', fd, fd], env: { ...process.env, ...io.env } });
+  const child = spawn(process.execPath, args, {
+    detached: true,
+    stdio: ['ignore', fd, fd],
+    env: { ...process.env, ...io.env },
+  });
   closeSync(fd);
   child.unref();
   let exited = false;
@@ -137,9 +164,14 @@ async function detach(flags: UpFlags, stateDir: string, io: IO): Promise<void> {
   while (Date.now() < deadline && !exited) {
     const record = await readMeshRecord(stateDir);
     if (record && record.pid === child.pid) {
-      const ok = await fetch(`${record.api}/healthz`).then((r) => r.ok, () => false);
+      const ok = await fetch(`${record.api}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) {
-        io.stdout.write(`mesh up in the background (pid ${record.pid}): gRPC ${record.grpc}, HTTP API ${record.api}\n  log ${logFile}; stop with: meshplane mesh down${flags.stateDir ? ` --state-dir ${stateDir}` : ''}\n`);
+        io.stdout.write(
+          `mesh up in the background (pid ${record.pid}): gRPC ${record.grpc}, HTTP API ${record.api}\n  log ${logFile}; stop with: meshplane mesh down${flags.stateDir ? ` --state-dir ${stateDir}` : ''}\n`,
+        );
         return;
       }
     }
@@ -159,7 +191,10 @@ async function meshDown(flags: { stateDir?: string }, io: IO): Promise<number> {
     return 0;
   }
   const { pid } = record;
-  const asked = await fetch(`${record.api}/v1/shutdown`, { method: 'POST' }).then((r) => r.ok, () => false);
+  const asked = await fetch(`${record.api}/v1/shutdown`, { method: 'POST' }).then(
+    (r) => r.ok,
+    () => false,
+  );
   if (!asked && pid !== process.pid) process.kill(pid, 'SIGTERM');
   const gone = async (): Promise<boolean> =>
     pid === process.pid ? (await readMeshRecord(stateDir)) === undefined : !isAlive(pid);
@@ -188,7 +223,13 @@ export function formatStatus(s: ControlPlaneStatus, now = Date.now()): string {
     p.address,
     p.connected ? 'yes' : 'no',
     p.versionSent || '-',
-    p.lastNack ? `NACK: ${p.lastNack.reason}` : p.versionAcked && p.versionAcked === p.versionSent ? 'ACK' : p.versionAcked ? `ACK ${p.versionAcked}` : '-',
+    p.lastNack
+      ? `NACK: ${p.lastNack.reason}`
+      : p.versionAcked && p.versionAcked === p.versionSent
+        ? 'ACK'
+        : p.versionAcked
+          ? `ACK ${p.versionAcked}`
+          : '-',
     until(p.certNotAfter, now),
   ]);
   return `${head}\n${table(['PROXY', 'ADDRESS', 'CONNECTED', 'CONFIG VERSION', 'STATUS', 'CERT EXPIRES IN'], rows)}`;

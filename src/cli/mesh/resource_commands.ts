@@ -3,7 +3,14 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
-import type { ChangeResult, EndpointsView, InstanceRecord, ResourceView, ServiceStatus, WorkloadStatus } from '../../control/index.js';
+import type {
+  ChangeResult,
+  EndpointsView,
+  InstanceRecord,
+  ResourceView,
+  ServiceStatus,
+  WorkloadStatus,
+} from '../../control/index.js';
 import { InvalidInputError } from '../../errors/index.js';
 import type { IO } from '../io.js';
 import { apiError, call, resolveApi, send } from './api_client.js';
@@ -28,7 +35,11 @@ function targetOptions(cmd: Command): Command {
     .option('--api <url>', 'HTTP API of the mesh (default: from the state directory, or $MESHPLANE_API)');
 }
 
-export function registerResourceCommands(program: Command, io: IO, setExitCode: (code: number) => void): void {
+export function registerResourceCommands(
+  program: Command,
+  io: IO,
+  setExitCode: (code: number) => void,
+): void {
   targetOptions(
     program
       .command('apply')
@@ -37,7 +48,10 @@ export function registerResourceCommands(program: Command, io: IO, setExitCode: 
   ).action(async (flags: TargetFlags & { filename: string }) => {
     const manifest = await readManifest(flags.filename);
     const api = await resolveApi(flags, io);
-    const { results } = await call<{ results: ChangeResult[] }>(api, 'POST', '/v1/apply', { manifest, source: basename(flags.filename) });
+    const { results } = await call<{ results: ChangeResult[] }>(api, 'POST', '/v1/apply', {
+      manifest,
+      source: basename(flags.filename),
+    });
     for (const r of results) io.stdout.write(`${resourceName(r)} ${r.action}\n`);
   });
 
@@ -50,7 +64,11 @@ export function registerResourceCommands(program: Command, io: IO, setExitCode: 
   ).action(async (flags: TargetFlags & { filename: string; ignoreNotFound?: boolean }) => {
     const manifest = await readManifest(flags.filename);
     const api = await resolveApi(flags, io);
-    const body = { manifest, source: basename(flags.filename), ignoreNotFound: flags.ignoreNotFound === true };
+    const body = {
+      manifest,
+      source: basename(flags.filename),
+      ignoreNotFound: flags.ignoreNotFound === true,
+    };
     const { results } = await call<{ results: ChangeResult[] }>(api, 'POST', '/v1/delete', body);
     for (const r of results) io.stdout.write(`${resourceName(r)} deleted\n`);
   });
@@ -63,26 +81,40 @@ export function registerResourceCommands(program: Command, io: IO, setExitCode: 
       .option('-n, --namespace <ns>', 'namespace', 'default')
       .option('-A, --all-namespaces', 'every namespace')
       .option('-o, --output <format>', 'wide, json or yaml'),
-  ).action(async (kindArg: string, flags: TargetFlags & { namespace: string; allNamespaces?: boolean; output?: string }) => {
-    const kind = kindAliases[kindArg.toLowerCase()];
-    if (!kind) throw new InvalidInputError('kind', kindArg, 'one of workloads, services, endpoints, instances, serviceaccounts');
-    if (flags.output !== undefined && !['wide', 'json', 'yaml'].includes(flags.output)) {
-      throw new InvalidInputError('--output', flags.output, 'wide, json or yaml');
-    }
-    const api = await resolveApi(flags, io);
-    const query = flags.allNamespaces ? '' : `?namespace=${encodeURIComponent(flags.namespace)}`;
-    const { items } = await call<{ items: unknown[] }>(api, 'GET', `/v1/${kind}${query}`);
-    if (flags.output === 'json' || flags.output === 'yaml') {
-      const list = { apiVersion: 'v1', kind: 'List', items };
-      io.stdout.write(flags.output === 'json' ? `${JSON.stringify(list, null, 2)}\n` : stringify(list));
-      return;
-    }
-    if (items.length === 0) {
-      io.stderr.write(flags.allNamespaces ? 'No resources found\n' : `No resources found in ${flags.namespace} namespace.\n`);
-      return;
-    }
-    io.stdout.write(render(kind, items, flags.output === 'wide', flags.allNamespaces === true));
-  });
+  ).action(
+    async (
+      kindArg: string,
+      flags: TargetFlags & { namespace: string; allNamespaces?: boolean; output?: string },
+    ) => {
+      const kind = kindAliases[kindArg.toLowerCase()];
+      if (!kind)
+        throw new InvalidInputError(
+          'kind',
+          kindArg,
+          'one of workloads, services, endpoints, instances, serviceaccounts',
+        );
+      if (flags.output !== undefined && !['wide', 'json', 'yaml'].includes(flags.output)) {
+        throw new InvalidInputError('--output', flags.output, 'wide, json or yaml');
+      }
+      const api = await resolveApi(flags, io);
+      const query = flags.allNamespaces ? '' : `?namespace=${encodeURIComponent(flags.namespace)}`;
+      const { items } = await call<{ items: unknown[] }>(api, 'GET', `/v1/${kind}${query}`);
+      if (flags.output === 'json' || flags.output === 'yaml') {
+        const list = { apiVersion: 'v1', kind: 'List', items };
+        io.stdout.write(flags.output === 'json' ? `${JSON.stringify(list, null, 2)}\n` : stringify(list));
+        return;
+      }
+      if (items.length === 0) {
+        io.stderr.write(
+          flags.allNamespaces
+            ? 'No resources found\n'
+            : `No resources found in ${flags.namespace} namespace.\n`,
+        );
+        return;
+      }
+      io.stdout.write(render(kind, items, flags.output === 'wide', flags.allNamespaces === true));
+    },
+  );
 
   targetOptions(
     program
@@ -97,10 +129,18 @@ export function registerResourceCommands(program: Command, io: IO, setExitCode: 
   ).action(
     async (
       workload: string,
-      flags: TargetFlags & { namespace: string; replica: string; follow?: boolean; tail?: string; proxy?: boolean },
+      flags: TargetFlags & {
+        namespace: string;
+        replica: string;
+        follow?: boolean;
+        tail?: string;
+        proxy?: boolean;
+      },
     ) => {
-      if (!/^\d+$/.test(flags.replica)) throw new InvalidInputError('--replica', flags.replica, 'an integer ≥ 0');
-      if (flags.tail !== undefined && !/^\d+$/.test(flags.tail)) throw new InvalidInputError('--tail', flags.tail, 'an integer ≥ 0');
+      if (!/^\d+$/.test(flags.replica))
+        throw new InvalidInputError('--replica', flags.replica, 'an integer ≥ 0');
+      if (flags.tail !== undefined && !/^\d+$/.test(flags.tail))
+        throw new InvalidInputError('--tail', flags.tail, 'an integer ≥ 0');
       const api = await resolveApi(flags, io);
       const params = new URLSearchParams({
         namespace: flags.namespace,
@@ -114,7 +154,8 @@ export function registerResourceCommands(program: Command, io: IO, setExitCode: 
       if (!res.ok) throw apiError(await res.json().catch(() => ({})), res.status);
       const decoder = new TextDecoder();
       try {
-        for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) io.stdout.write(decoder.decode(chunk, { stream: true }));
+        for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>)
+          io.stdout.write(decoder.decode(chunk, { stream: true }));
       } catch (error) {
         if (!io.signal?.aborted) throw error;
       }
@@ -127,7 +168,11 @@ async function readManifest(file: string): Promise<string> {
   try {
     return await readFile(file, 'utf8');
   } catch (error) {
-    throw new InvalidInputError('--filename', file, `a readable manifest file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    throw new InvalidInputError(
+      '--filename',
+      file,
+      `a readable manifest file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    );
   }
 }
 
@@ -144,18 +189,52 @@ function render(kind: string, items: unknown[], wide: boolean, allNamespaces: bo
       const rows = (items as ResourceView[]).map((w) => {
         const s = w.status as WorkloadStatus;
         const spec = w.spec as { serviceAccount: string; port: number };
-        const base = [w.metadata.name, `${s.readyReplicas}/${s.replicas}`, String(s.restarts), age(w.metadata.creationTimestamp)];
-        return ns(w.metadata.namespace, wide ? [...base, spec.serviceAccount, String(spec.port), s.instances.map((i) => i.address).join(',') || '<none>'] : base);
+        const base = [
+          w.metadata.name,
+          `${s.readyReplicas}/${s.replicas}`,
+          String(s.restarts),
+          age(w.metadata.creationTimestamp),
+        ];
+        return ns(
+          w.metadata.namespace,
+          wide
+            ? [
+                ...base,
+                spec.serviceAccount,
+                String(spec.port),
+                s.instances.map((i) => i.address).join(',') || '<none>',
+              ]
+            : base,
+        );
       });
-      return table(header(['NAME', 'READY', 'RESTARTS', 'AGE', ...(wide ? ['SERVICE-ACCOUNT', 'PORT', 'ADDRESSES'] : [])]), rows);
+      return table(
+        header([
+          'NAME',
+          'READY',
+          'RESTARTS',
+          'AGE',
+          ...(wide ? ['SERVICE-ACCOUNT', 'PORT', 'ADDRESSES'] : []),
+        ]),
+        rows,
+      );
     }
     case 'services': {
       const rows = (items as ResourceView[]).map((svc) => {
-        const spec = svc.spec as { selector: Record<string, string>; ports: { port: number; targetPort: number; appProtocol: string }[] };
+        const spec = svc.spec as {
+          selector: Record<string, string>;
+          ports: { port: number; targetPort: number; appProtocol: string }[];
+        };
         const s = svc.status as ServiceStatus;
         const ports = spec.ports.map((p) => `${p.port}:${p.targetPort}/${p.appProtocol}`).join(',');
-        const base = [svc.metadata.name, ports, `${s.readyEndpoints}/${s.endpoints}`, age(svc.metadata.creationTimestamp)];
-        const selector = Object.entries(spec.selector).map(([k, v]) => `${k}=${v}`).join(',');
+        const base = [
+          svc.metadata.name,
+          ports,
+          `${s.readyEndpoints}/${s.endpoints}`,
+          age(svc.metadata.creationTimestamp),
+        ];
+        const selector = Object.entries(spec.selector)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(',');
         return ns(svc.metadata.namespace, wide ? [...base, selector] : base);
       });
       return table(header(['NAME', 'PORTS', 'ENDPOINTS', 'AGE', ...(wide ? ['SELECTOR'] : [])]), rows);
@@ -164,7 +243,10 @@ function render(kind: string, items: unknown[], wide: boolean, allNamespaces: bo
       const rows = (items as EndpointsView[]).map((ep) => {
         const subset = ep.subsets[0];
         const addrs = (subset?.addresses ?? []).flatMap((a) => subset!.ports.map((p) => `${a.ip}:${p.port}`));
-        const shown = wide || addrs.length <= 3 ? addrs.join(',') : `${addrs.slice(0, 3).join(',')} + ${addrs.length - 3} more...`;
+        const shown =
+          wide || addrs.length <= 3
+            ? addrs.join(',')
+            : `${addrs.slice(0, 3).join(',')} + ${addrs.length - 3} more...`;
         const base = [ep.metadata.name, shown || '<none>', age(ep.metadata.creationTimestamp)];
         const notReady = (subset?.notReadyAddresses ?? []).map((a) => a.ip).join(',') || '<none>';
         return ns(ep.metadata.namespace, wide ? [...base, notReady] : base);
@@ -173,13 +255,36 @@ function render(kind: string, items: unknown[], wide: boolean, allNamespaces: bo
     }
     case 'instances': {
       const rows = (items as InstanceRecord[]).map((i) => {
-        const base = [i.name, i.ready ? '1/1' : '0/1', i.phase, String(i.restarts), i.address, age(i.startedAt)];
-        return ns(i.namespace, wide ? [...base, String(i.appPid ?? '-'), String(i.proxyPid ?? '-'), i.message ?? ''] : base);
+        const base = [
+          i.name,
+          i.ready ? '1/1' : '0/1',
+          i.phase,
+          String(i.restarts),
+          i.address,
+          age(i.startedAt),
+        ];
+        return ns(
+          i.namespace,
+          wide ? [...base, String(i.appPid ?? '-'), String(i.proxyPid ?? '-'), i.message ?? ''] : base,
+        );
       });
-      return table(header(['NAME', 'READY', 'PHASE', 'RESTARTS', 'ADDRESS', 'AGE', ...(wide ? ['APP PID', 'PROXY PID', 'MESSAGE'] : [])]), rows);
+      return table(
+        header([
+          'NAME',
+          'READY',
+          'PHASE',
+          'RESTARTS',
+          'ADDRESS',
+          'AGE',
+          ...(wide ? ['APP PID', 'PROXY PID', 'MESSAGE'] : []),
+        ]),
+        rows,
+      );
     }
     default: {
-      const rows = (items as ResourceView[]).map((r) => ns(r.metadata.namespace, [r.metadata.name, age(r.metadata.creationTimestamp)]));
+      const rows = (items as ResourceView[]).map((r) =>
+        ns(r.metadata.namespace, [r.metadata.name, age(r.metadata.creationTimestamp)]),
+      );
       return table(header(['NAME', 'AGE']), rows);
     }
   }

@@ -38,9 +38,12 @@ client.onConfig((c) => {
 });
 client.onIdentity((id) => (identity = id.spiffeId));
 const server = createServer((req, res) => {
-  if (req.url === '/ready') return void res.writeHead(config ? 200 : 503).end(config ? 'LIVE\n' : 'NOT READY\n');
+  if (req.url === '/ready')
+    return void res.writeHead(config ? 200 : 503).end(config ? 'LIVE\n' : 'NOT READY\n');
   if (req.url === '/config_dump') {
-    return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ identity, state: client.state, config }));
+    return void res
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ identity, state: client.state, config }));
   }
   res.writeHead(404).end();
 });

@@ -66,7 +66,8 @@ export class FieldReader {
 
   knownKeys(obj: Obj, field: string, known: string[]): void {
     for (const key of Object.keys(obj)) {
-      if (!known.includes(key)) this.fail(field ? `${field}.${key}` : key, obj[key], `no such field (known: ${known.join(', ')})`);
+      if (!known.includes(key))
+        this.fail(field ? `${field}.${key}` : key, obj[key], `no such field (known: ${known.join(', ')})`);
     }
   }
 }

@@ -11,7 +11,12 @@ export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 /** parseManifests parses and validates every document of `text`; `source` names it in errors. */
 export function parseManifests(text: string, source: string): Resource[] {
   if (Buffer.byteLength(text) > MAX_MANIFEST_BYTES) {
-    throw new InvalidInputError('manifest', `${Buffer.byteLength(text)} bytes`, `at most ${MAX_MANIFEST_BYTES} bytes`, source);
+    throw new InvalidInputError(
+      'manifest',
+      `${Buffer.byteLength(text)} bytes`,
+      `at most ${MAX_MANIFEST_BYTES} bytes`,
+      source,
+    );
   }
   const resources: Resource[] = [];
   const documents = parseAllDocuments(text, { prettyErrors: true, uniqueKeys: true });
@@ -20,7 +25,13 @@ export function parseManifests(text: string, source: string): Resource[] {
     const where = `${source} (document ${index + 1})`;
     const error = doc.errors[0];
     if (error) {
-      throw new InvalidInputError('(syntax)', error.message.split('\n')[0], 'valid YAML or JSON', where, CONTROL_ERR_MANIFEST_SYNTAX);
+      throw new InvalidInputError(
+        '(syntax)',
+        error.message.split('\n')[0],
+        'valid YAML or JSON',
+        where,
+        CONTROL_ERR_MANIFEST_SYNTAX,
+      );
     }
     const value: unknown = doc.toJS({ maxAliasCount: 100 });
     if (value === null || value === undefined) return; // an empty document, e.g. after a trailing ---

@@ -87,14 +87,22 @@ function validateService(r: FieldReader, obj: Obj, metadata: ObjectMeta): Resour
           : r.fail(`${field}.name`, undefined, 'a port name (required when a Service has several ports)')
         : r.dnsLabel(port.name, `${field}.name`, 15);
     const protocol = port.protocol ?? 'TCP';
-    if (protocol !== 'TCP') r.fail(`${field}.protocol`, protocol, '"TCP" (the only transport the mesh carries)');
+    if (protocol !== 'TCP')
+      r.fail(`${field}.protocol`, protocol, '"TCP" (the only transport the mesh carries)');
     const named = Object.keys(appProtocols).find((p) => name === p || name.startsWith(`${p}-`));
     const appProtocolText = r.string(port.appProtocol, `${field}.appProtocol`, true) ?? named ?? 'http';
     const appProtocol = appProtocols[appProtocolText];
     if (!appProtocol) {
       r.fail(`${field}.appProtocol`, appProtocolText, `one of ${Object.keys(appProtocols).join(', ')}`);
     }
-    const targetPort = r.int(port.targetPort, `${field}.targetPort`, 1, 65535, number, 'an integer port from 1 to 65535');
+    const targetPort = r.int(
+      port.targetPort,
+      `${field}.targetPort`,
+      1,
+      65535,
+      number,
+      'an integer port from 1 to 65535',
+    );
     return { name, port: number, targetPort, protocol: 'TCP', appProtocol };
   });
   const seen = new Set<number>();
@@ -109,7 +117,8 @@ function validateService(r: FieldReader, obj: Obj, metadata: ObjectMeta): Resour
 }
 
 function validateWorkload(r: FieldReader, obj: Obj, metadata: ObjectMeta): WorkloadResource {
-  if (metadata.name.length > 50) r.fail('metadata.name', metadata.name, 'at most 50 characters for a Workload');
+  if (metadata.name.length > 50)
+    r.fail('metadata.name', metadata.name, 'at most 50 characters for a Workload');
   const spec = r.object(obj.spec, 'spec')!;
   r.knownKeys(spec, 'spec', [
     'serviceAccount',
@@ -122,7 +131,9 @@ function validateWorkload(r: FieldReader, obj: Obj, metadata: ObjectMeta): Workl
     'upstreams',
   ]);
   const serviceAccount =
-    spec.serviceAccount === undefined ? DEFAULT_SERVICE_ACCOUNT : r.dnsLabel(spec.serviceAccount, 'spec.serviceAccount');
+    spec.serviceAccount === undefined
+      ? DEFAULT_SERVICE_ACCOUNT
+      : r.dnsLabel(spec.serviceAccount, 'spec.serviceAccount');
   const replicas = r.int(spec.replicas, 'spec.replicas', 0, MAX_REPLICAS, 1);
   if (!Array.isArray(spec.command) || spec.command.length === 0) {
     r.fail('spec.command', spec.command, 'a non-empty list of strings: the program and its arguments');
@@ -164,7 +175,8 @@ function readEnv(r: FieldReader, value: unknown): Record<string, string> {
       })
     : Object.entries(r.object(value, 'spec.env')!).map(([k, v]) => [k, v, `spec.env.${k}`]);
   for (const [name, v, field] of entries) {
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) r.fail(field, name, 'an environment variable name ([A-Za-z_][A-Za-z0-9_]*)');
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+      r.fail(field, name, 'an environment variable name ([A-Za-z_][A-Za-z0-9_]*)');
     env[name] = r.string(v, field)!;
   }
   return env;

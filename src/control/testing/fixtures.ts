@@ -2,11 +2,19 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { nodeId, PROXY_ADMIN_PORT, PROXY_INBOUND_PORT, PROXY_OUTBOUND_PORT, type Node } from '../../config/index.js';
+import {
+  nodeId,
+  PROXY_ADMIN_PORT,
+  PROXY_INBOUND_PORT,
+  PROXY_OUTBOUND_PORT,
+  type Node,
+} from '../../config/index.js';
 import { ControlPlane, type ControlPlaneOptions } from '../control_plane.js';
 import type { InstanceRecord } from '../registry.js';
 
-export async function tempDir(prefix = 'meshplane-test-'): Promise<{ path: string; remove: () => Promise<void> }> {
+export async function tempDir(
+  prefix = 'meshplane-test-',
+): Promise<{ path: string; remove: () => Promise<void> }> {
   const path = await mkdtemp(join(tmpdir(), prefix));
   return { path, remove: () => rm(path, { recursive: true, force: true }) };
 }
@@ -59,7 +67,10 @@ export function instanceRecord(
 }
 
 /** registerInstance reports an instance and issues its bootstrap token, as the platform does. */
-export async function registerInstance(cp: ControlPlane, record: InstanceRecord): Promise<{ token: string; node: Node }> {
+export async function registerInstance(
+  cp: ControlPlane,
+  record: InstanceRecord,
+): Promise<{ token: string; node: Node }> {
   cp.reportInstance(record);
   const token = await cp.issueBootstrapToken({
     instanceId: record.id,
@@ -83,7 +94,11 @@ export function nodeFor(record: InstanceRecord): Node {
 }
 
 /** waitFor polls `check` until it returns a value other than undefined/false, or fails after `timeoutMs`. */
-export async function waitFor<T>(check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 5000, what = 'condition'): Promise<T> {
+export async function waitFor<T>(
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 5000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

@@ -24,6 +24,10 @@ test('127.0.0.1 is never handed out', () => {
 
 test('ranges outside 127.0.0.0/8 or without a usable prefix are refused', () => {
   for (const bad of ['10.0.0.0/8', '127.0.0.0/31', '127.0.0.0', '127.300.0.0/16', '127.0.0.0/7']) {
-    assert.throws(() => new AddressPool(bad), (e: unknown) => e instanceof InvalidInputError && e.field === 'addressRange', bad);
+    assert.throws(
+      () => new AddressPool(bad),
+      (e: unknown) => e instanceof InvalidInputError && e.field === 'addressRange',
+      bad,
+    );
   }
 });

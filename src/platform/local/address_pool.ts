@@ -21,7 +21,11 @@ export class AddressPool {
     const octets = m ? [127, Number(m[1]), Number(m[2]), Number(m[3])] : [];
     const prefix = m ? Number(m[4]) : NaN;
     if (!m || octets.some((o) => o > 255) || prefix < 8 || prefix > 30) {
-      throw new InvalidInputError('addressRange', range, 'a CIDR range inside 127.0.0.0/8 with a prefix from /8 to /30, e.g. 127.10.0.0/16');
+      throw new InvalidInputError(
+        'addressRange',
+        range,
+        'a CIDR range inside 127.0.0.0/8 with a prefix from /8 to /30, e.g. 127.10.0.0/16',
+      );
     }
     const base = octets.reduce((n, o) => n * 256 + o, 0);
     const size = 2 ** (32 - prefix);

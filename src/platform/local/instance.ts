@@ -13,7 +13,13 @@ import {
   PROXY_OUTBOUND_PORT,
   spiffeId,
 } from '../../config/index.js';
-import type { ControlPlaneBinding, InstancePhase, InstanceStatus, SidecarOptions, WorkloadSpec } from '../types.js';
+import type {
+  ControlPlaneBinding,
+  InstancePhase,
+  InstanceStatus,
+  SidecarOptions,
+  WorkloadSpec,
+} from '../types.js';
 import { logPath } from './logs.js';
 import { probeHttp, probeTcp } from './probe.js';
 import { SupervisedProcess, type ExitInfo, type RestartPolicy } from './process.js';
@@ -207,7 +213,8 @@ export class LocalInstance {
   #exited(container: 'app' | 'proxy', info: ExitInfo): void {
     if (this.#stopped) return;
     const how = info.error ?? (info.signal ? `killed by ${info.signal}` : `exited with code ${info.code}`);
-    const next = info.restartInMs === undefined ? '' : `; restarting in ${(info.restartInMs / 1000).toFixed(1)} s`;
+    const next =
+      info.restartInMs === undefined ? '' : `; restarting in ${(info.restartInMs / 1000).toFixed(1)} s`;
     this.#message = `${container} ${how}${next}`;
     this.#ctx.log(`${this.#spec.namespace}/${this.name}: ${this.#message}`);
     this.#ready = false;
@@ -239,7 +246,10 @@ export class LocalInstance {
       if (await probeHttp(this.address, PROXY_ADMIN_PORT, '/ready', 500)) return;
       await new Promise((r) => setTimeout(r, 100));
     }
-    if (!this.#stopped) this.#ctx.log(`${this.#spec.namespace}/${this.name}: sidecar not ready after ${timeoutMs} ms; starting the app anyway`);
+    if (!this.#stopped)
+      this.#ctx.log(
+        `${this.#spec.namespace}/${this.name}: sidecar not ready after ${timeoutMs} ms; starting the app anyway`,
+      );
   }
 
   #scheduleProbe(delayMs: number): void {
@@ -252,7 +262,10 @@ export class LocalInstance {
     const r = this.#spec.readiness;
     let ok = this.#app?.running === true;
     if (ok) {
-      ok = r.kind === 'http' ? await probeHttp(this.address, r.port, r.path ?? '/', r.timeoutMs) : await probeTcp(this.address, r.port, r.timeoutMs);
+      ok =
+        r.kind === 'http'
+          ? await probeHttp(this.address, r.port, r.path ?? '/', r.timeoutMs)
+          : await probeTcp(this.address, r.port, r.timeoutMs);
     }
     if (ok && this.#ctx.sidecar) ok = await probeHttp(this.address, PROXY_ADMIN_PORT, '/ready', r.timeoutMs);
     if (this.#stopped) return;
@@ -271,7 +284,8 @@ export class LocalInstance {
         this.#message = 'readiness probe failing';
       }
     }
-    if (this.#app?.running && this.#phase === 'CrashLoop') this.#phase = this.#everReady ? 'Running' : 'Starting';
+    if (this.#app?.running && this.#phase === 'CrashLoop')
+      this.#phase = this.#everReady ? 'Running' : 'Starting';
     this.#report();
     this.#scheduleProbe(r.periodMs);
   }

@@ -3,7 +3,12 @@ import { open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** logPath is <stateDir>/logs/<namespace>/<instance>.log, or <instance>.proxy.log for the sidecar. */
-export function logPath(stateDir: string, namespace: string, instance: string, container: 'app' | 'proxy'): string {
+export function logPath(
+  stateDir: string,
+  namespace: string,
+  instance: string,
+  container: 'app' | 'proxy',
+): string {
   return join(stateDir, 'logs', namespace, `${instance}${container === 'proxy' ? '.proxy' : ''}.log`);
 }
 

@@ -24,7 +24,16 @@ function echo(fields: Partial<WorkloadSpec> = {}): WorkloadSpec {
     command: ['$(MESHPLANE_NODE)', `${samples}http-echo.mjs`],
     env: { MESSAGE: 'hi $(HOST)' },
     port: 8080,
-    readiness: { kind: 'http', port: 8080, path: '/healthz', initialDelayMs: 0, periodMs: 100, timeoutMs: 500, successThreshold: 1, failureThreshold: 2 },
+    readiness: {
+      kind: 'http',
+      port: 8080,
+      path: '/healthz',
+      initialDelayMs: 0,
+      periodMs: 100,
+      timeoutMs: 500,
+      successThreshold: 1,
+      failureThreshold: 2,
+    },
     ...fields,
   };
 }
@@ -42,7 +51,11 @@ async function setup(t: { after: (fn: () => Promise<void>) => void }, range: str
     trustDomain: 'example.org',
     env: { MESHPLANE_NODE: process.execPath },
     sidecar: withSidecar
-      ? { command: [process.execPath, fakeSidecar], controlPlane: '127.0.0.1:15999', rootCaFile: join(stateDir, 'root.pem') }
+      ? {
+          command: [process.execPath, fakeSidecar],
+          controlPlane: '127.0.0.1:15999',
+          rootCaFile: join(stateDir, 'root.pem'),
+        }
       : null,
     restart: { initialMs: 200, maxMs: 800, resetAfterMs: 60_000 },
     stopGraceMs: 2000,
@@ -78,17 +91,23 @@ test('each replica gets its own address, the sidecar command line and the app en
     const all = platform.instances();
     return all.length === 2 && all.every((i) => i.ready) && all;
   });
-  assert.deepEqual(ready.map((i) => [i.id, i.address, i.phase]), [
-    ['echo-0.default', '127.41.0.1', 'Running'],
-    ['echo-1.default', '127.41.0.2', 'Running'],
-  ]);
+  assert.deepEqual(
+    ready.map((i) => [i.id, i.address, i.phase]),
+    [
+      ['echo-0.default', '127.41.0.1', 'Running'],
+      ['echo-1.default', '127.41.0.2', 'Running'],
+    ],
+  );
   const body = await get('127.41.0.1', '/');
   assert.equal(body.address, '127.41.0.1');
   assert.equal(body.port, 8080);
   assert.equal(body.httpProxy, 'http://127.41.0.1:15001');
   assert.equal(body.spiffeId, 'spiffe://example.org/ns/default/sa/echo');
   assert.equal(body.message, 'hi $(HOST)', 'spec.env values are not expanded, only the command');
-  const sidecar = JSON.parse(await readFile(join(records, 'echo-0.default.json'), 'utf8')) as { argv: string[]; token: string };
+  const sidecar = JSON.parse(await readFile(join(records, 'echo-0.default.json'), 'utf8')) as {
+    argv: string[];
+    token: string;
+  };
   const stateDir = join(records, '..');
   assert.deepEqual(sidecar.argv, [
     '--id', 'echo-0.default', '--namespace', 'default', '--workload', 'echo', '--service-account', 'echo',
@@ -130,7 +149,10 @@ test('a failing readiness probe takes the instance out until it passes again', a
   const inst = await until('ready', () => platform.instances().find((i) => i.ready));
   assert.equal((await get(inst.address, '/')).httpProxy, '', 'no sidecar, no HTTP_PROXY');
   await get(inst.address, '/admin/unready', 'POST');
-  const unready = await until('not ready', () => binding.latest.get(inst.id)?.ready === false && binding.latest.get(inst.id));
+  const unready = await until(
+    'not ready',
+    () => binding.latest.get(inst.id)?.ready === false && binding.latest.get(inst.id),
+  );
   assert.equal(unready.message, 'readiness probe failing');
   assert.equal(unready.phase, 'Running');
   await get(inst.address, '/admin/ready', 'POST');
@@ -165,24 +187,40 @@ test('the platform follows a log as it grows', async (t) => {
   await platform.reconcile([echo({ replicas: 1 })]);
   const inst = await until('ready', () => platform.instances().find((i) => i.ready));
   const abort = new AbortController();
-  const chunks = await platform.readLog({ namespace: 'default', workload: 'echo', replica: 0, container: 'app', follow: true, tail: 1 }, abort.signal);
+  const chunks = await platform.readLog(
+    { namespace: 'default', workload: 'echo', replica: 0, container: 'app', follow: true, tail: 1 },
+    abort.signal,
+  );
   assert.ok(chunks);
   let text = '';
   const reading = (async () => {
     for await (const c of chunks) text += Buffer.from(c).toString();
   })();
   await get(inst.address, '/admin/exit', 'POST');
-  await until('the restart shows up in the followed log', () => (text.match(/listening on/g) ?? []).length >= 2);
+  await until(
+    'the restart shows up in the followed log',
+    () => (text.match(/listening on/g) ?? []).length >= 2,
+  );
   abort.abort();
   await reading;
-  assert.equal(await platform.readLog({ namespace: 'default', workload: 'nope', replica: 0, container: 'app', follow: false }, abort.signal), undefined);
+  assert.equal(
+    await platform.readLog(
+      { namespace: 'default', workload: 'nope', replica: 0, container: 'app', follow: false },
+      abort.signal,
+    ),
+    undefined,
+  );
 });
 
 test('killing the mesh process with SIGKILL still stops its workloads', async () => {
   const stateDir = await mkdtemp(join(tmpdir(), 'meshplane-orphan-'));
-  const child = spawn(process.execPath, [new URL('../testing/platform_child.js', import.meta.url).pathname, stateDir, '127.41.5.0/24', samples], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [new URL('../testing/platform_child.js', import.meta.url).pathname, stateDir, '127.41.5.0/24', samples],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const line = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (c: Buffer) => {

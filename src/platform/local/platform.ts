@@ -79,7 +79,9 @@ export class LocalPlatform {
   /** reconcile makes the running replicas match `workloads`; calls are applied one after another. */
   reconcile(workloads: WorkloadSpec[]): Promise<void> {
     const run = this.#queue.then(() => this.#reconcile(workloads));
-    this.#queue = run.catch((error: unknown) => this.#ctx.log(`reconcile failed: ${(error as Error).message}`));
+    this.#queue = run.catch((error: unknown) =>
+      this.#ctx.log(`reconcile failed: ${(error as Error).message}`),
+    );
     return this.#queue;
   }
 
@@ -94,7 +96,12 @@ export class LocalPlatform {
 
   /** readLog streams one replica's log, or resolves undefined when there is none. */
   async readLog(request: LogRequest, signal: AbortSignal): Promise<AsyncIterable<Uint8Array> | undefined> {
-    const path = logPath(this.#ctx.stateDir, request.namespace, `${request.workload}-${request.replica}`, request.container);
+    const path = logPath(
+      this.#ctx.stateDir,
+      request.namespace,
+      `${request.workload}-${request.replica}`,
+      request.container,
+    );
     if (!(await fileExists(path))) return undefined;
     return readLog(path, { follow: request.follow, tail: request.tail, signal });
   }
@@ -133,7 +140,9 @@ export class LocalPlatform {
       this.#instances.set(key, instance);
       this.#ctx.log(`starting ${spec.namespace}/${instance.name} on ${instance.address}`);
       // Do not wait for readiness or the sidecar here: one slow replica must not hold up the others.
-      starts.push(instance.start().catch((error: unknown) => this.#ctx.log(`${key}: ${(error as Error).message}`)));
+      starts.push(
+        instance.start().catch((error: unknown) => this.#ctx.log(`${key}: ${(error as Error).message}`)),
+      );
     }
     void Promise.all(starts);
   }
@@ -150,5 +159,7 @@ export class LocalPlatform {
 /** specHash covers what needs new processes when it changes. */
 function specHash(spec: WorkloadSpec): string {
   const { serviceAccount, command, env, port, workingDir } = spec;
-  return createHash('sha256').update(JSON.stringify({ serviceAccount, command, env, port, workingDir })).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify({ serviceAccount, command, env, port, workingDir }))
+    .digest('hex');
 }

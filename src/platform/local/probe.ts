@@ -19,11 +19,22 @@ export function probeTcp(host: string, port: number, timeoutMs: number): Promise
 /** probeHttp resolves true when GET http://host:port<path> answers 200-399 within timeoutMs. */
 export function probeHttp(host: string, port: number, path: string, timeoutMs: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const req = request({ host, port, path, method: 'GET', agent: false, timeout: timeoutMs, headers: { 'user-agent': 'meshplane-probe' } }, (res) => {
-      res.resume();
-      const code = res.statusCode ?? 0;
-      resolve(code >= 200 && code < 400);
-    });
+    const req = request(
+      {
+        host,
+        port,
+        path,
+        method: 'GET',
+        agent: false,
+        timeout: timeoutMs,
+        headers: { 'user-agent': 'meshplane-probe' },
+      },
+      (res) => {
+        res.resume();
+        const code = res.statusCode ?? 0;
+        resolve(code >= 200 && code < 400);
+      },
+    );
     req.once('timeout', () => req.destroy(new Error('timeout')));
     req.once('error', () => resolve(false));
     req.end();

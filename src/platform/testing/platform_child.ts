@@ -19,7 +19,15 @@ await platform.reconcile([
     command: [process.execPath, `${samples}/http-echo.mjs`],
     env: {},
     port: 8080,
-    readiness: { kind: 'tcp', port: 8080, initialDelayMs: 0, periodMs: 100, timeoutMs: 500, successThreshold: 1, failureThreshold: 1 },
+    readiness: {
+      kind: 'tcp',
+      port: 8080,
+      initialDelayMs: 0,
+      periodMs: 100,
+      timeoutMs: 500,
+      successThreshold: 1,
+      failureThreshold: 1,
+    },
   },
 ]);
 const timer = setInterval(() => {
