@@ -11,6 +11,7 @@ import type {
   ServiceStatus,
   WorkloadStatus,
 } from '../../control/index.js';
+import { NotFoundError } from '../../control/index.js';
 import { InvalidInputError } from '../../errors/index.js';
 import type { IO } from '../io.js';
 import { apiError, call, resolveApi, send } from './api_client.js';
@@ -78,12 +79,14 @@ export function registerResourceCommands(
       .command('get')
       .description('list workloads, services, endpoints, instances or serviceaccounts')
       .argument('<kind>', 'workloads|services|endpoints|instances|serviceaccounts (or wl, svc, ep, inst, sa)')
+      .argument('[name]', 'only this one')
       .option('-n, --namespace <ns>', 'namespace', 'default')
       .option('-A, --all-namespaces', 'every namespace')
       .option('-o, --output <format>', 'wide, json or yaml'),
   ).action(
     async (
       kindArg: string,
+      name: string | undefined,
       flags: TargetFlags & { namespace: string; allNamespaces?: boolean; output?: string },
     ) => {
       const kind = kindAliases[kindArg.toLowerCase()];
@@ -98,7 +101,11 @@ export function registerResourceCommands(
       }
       const api = await resolveApi(flags, io);
       const query = flags.allNamespaces ? '' : `?namespace=${encodeURIComponent(flags.namespace)}`;
-      const { items } = await call<{ items: unknown[] }>(api, 'GET', `/v1/${kind}${query}`);
+      const listed = (await call<{ items: unknown[] }>(api, 'GET', `/v1/${kind}${query}`)).items;
+    const items = name === undefined ? listed : listed.filter((i) => nameOf(i) === name);
+    if (name !== undefined && items.length === 0) {
+      throw new NotFoundError(`${kind} "${name}" not found in namespace ${flags.allNamespaces ? '(any)' : flags.namespace}`);
+    }
       if (flags.output === 'json' || flags.output === 'yaml') {
         const list = { apiVersion: 'v1', kind: 'List', items };
         io.stdout.write(flags.output === 'json' ? `${JSON.stringify(list, null, 2)}\n` : stringify(list));
@@ -162,6 +169,12 @@ export function registerResourceCommands(
       setExitCode(0);
     },
   );
+}
+
+/** nameOf reads metadata.name, or an instance's name. */
+function nameOf(item: unknown): string | undefined {
+  const i = item as { metadata?: { name?: string }; name?: string };
+  return i.metadata?.name ?? i.name;
 }
 
 async function readManifest(file: string): Promise<string> {
