@@ -45,7 +45,7 @@ export interface ControlPlaneClientOptions {
   bootstrapToken: string;
   /** TLS name expected in the control plane's certificate. */
   serverName?: string;
-  /** Trust domain used in the CSR's URI SAN; the control plane sets the real SAN from the token. */
+  /** When set, the CSR asks for spiffe://<trustDomain>/ns/<ns>/sa/<sa>; otherwise it names no SAN and the control plane sets it. */
   trustDomain?: string;
   /** Fraction of the certificate lifetime after which it is renewed (default 2/3). */
   renewAt?: number;

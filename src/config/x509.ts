@@ -18,8 +18,11 @@ export interface KeyAndCsr {
   csrPem: string;
 }
 
-/** createKeyAndCsr makes an ECDSA P-256 key and a CSR with CN=<commonName> and the SPIFFE ID as URI SAN. */
-export async function createKeyAndCsr(commonName: string, spiffeUri: string): Promise<KeyAndCsr> {
+/**
+ * createKeyAndCsr makes an ECDSA P-256 key and a CSR with CN=<commonName> and, when given, the
+ * SPIFFE ID as URI SAN (the control plane decides the SAN either way; asking lets it refuse a mismatch).
+ */
+export async function createKeyAndCsr(commonName: string, spiffeUri?: string): Promise<KeyAndCsr> {
   const keys = (await webcrypto.subtle.generateKey(workloadKeyAlgorithm, true, [
     'sign',
     'verify',
@@ -28,7 +31,9 @@ export async function createKeyAndCsr(commonName: string, spiffeUri: string): Pr
     name: [{ CN: [commonName] }],
     keys,
     signingAlgorithm: workloadKeyAlgorithm,
-    extensions: [new x509.SubjectAlternativeNameExtension([{ type: 'url', value: spiffeUri }])],
+    extensions: spiffeUri
+      ? [new x509.SubjectAlternativeNameExtension([{ type: 'url', value: spiffeUri }])]
+      : [],
   });
   const pkcs8 = await webcrypto.subtle.exportKey('pkcs8', keys.privateKey);
   return { keyPem: x509.PemConverter.encode(pkcs8, 'PRIVATE KEY'), csrPem: csr.toString('pem') };

@@ -201,3 +201,23 @@ test('the certificate is renewed before it expires without dropping the stream',
   assert.deepEqual(states, [], 'the stream never dropped');
   assert.ok((cp.tracker.get(record.id)?.certificatesIssued ?? 0) >= 3);
 });
+
+test('the certificate carries the mesh trust domain without the proxy being told it', async (t) => {
+  const env = await startTestControlPlane({ trustDomain: 'example.org' });
+  t.after(env.cleanup);
+  const record = instanceRecord({ workload: 'api', address: '127.31.0.9', port: 9090 });
+  const { token, node } = await registerInstance(env.cp, record);
+  const c = new ControlPlaneClient({
+    node,
+    controlPlane: env.cp.grpcAddress,
+    rootCaPem: env.cp.ca.rootCertPem,
+    bootstrapToken: token,
+  });
+  t.after(() => c.close());
+  await c.start();
+  assert.equal(c.identity?.spiffeId, 'spiffe://example.org/ns/default/sa/default');
+  assert.equal(
+    new X509Certificate(c.identity!.certChainPem).subjectAltName,
+    'URI:spiffe://example.org/ns/default/sa/default',
+  );
+});

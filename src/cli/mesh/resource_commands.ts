@@ -102,10 +102,12 @@ export function registerResourceCommands(
       const api = await resolveApi(flags, io);
       const query = flags.allNamespaces ? '' : `?namespace=${encodeURIComponent(flags.namespace)}`;
       const listed = (await call<{ items: unknown[] }>(api, 'GET', `/v1/${kind}${query}`)).items;
-    const items = name === undefined ? listed : listed.filter((i) => nameOf(i) === name);
-    if (name !== undefined && items.length === 0) {
-      throw new NotFoundError(`${kind} "${name}" not found in namespace ${flags.allNamespaces ? '(any)' : flags.namespace}`);
-    }
+      const items = name === undefined ? listed : listed.filter((i) => nameOf(i) === name);
+      if (name !== undefined && items.length === 0) {
+        throw new NotFoundError(
+          `${kind} "${name}" not found in namespace ${flags.allNamespaces ? '(any)' : flags.namespace}`,
+        );
+      }
       if (flags.output === 'json' || flags.output === 'yaml') {
         const list = { apiVersion: 'v1', kind: 'List', items };
         io.stdout.write(flags.output === 'json' ? `${JSON.stringify(list, null, 2)}\n` : stringify(list));
