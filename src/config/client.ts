@@ -193,11 +193,8 @@ export class ControlPlaneClient implements ConfigSource {
   /** requestCertificate makes a fresh key and CSR and asks the control plane to sign it. */
   async #requestCertificate(withToken: boolean): Promise<WorkloadIdentity> {
     const { node } = this.#options;
-    const uri = formatSpiffeId(
-      this.#options.trustDomain ?? 'cluster.local',
-      node.namespace,
-      node.service_account,
-    );
+    const td = this.#options.trustDomain;
+    const uri = td ? formatSpiffeId(td, node.namespace, node.service_account) : undefined;
     const { keyPem, csrPem } = await createKeyAndCsr(node.id, uri);
     const client = new (configServices().CertificateService)(
       this.#options.controlPlane,
