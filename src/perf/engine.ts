@@ -22,6 +22,9 @@ import type { ResolvedRunOptions } from './options.js';
 import { buildRequest, RequestBatches } from './request.js';
 import { emptyErrorCounts, type ErrorKind, type RunResult } from './result.js';
 
+/** Shortest measured window for which CPU and event-loop delay are reported. */
+const MIN_DIAGNOSTIC_WINDOW_MS = 250;
+
 export class LoadEngine implements ConnectionHost {
   readonly endpoint: Endpoint;
   tlsSession: Buffer | undefined;
@@ -447,13 +450,14 @@ export class LoadEngine implements ConnectionHost {
     const requests = this.responses + this.failures;
     const achievedRate = measuredMs > 0 ? (requests / measuredMs) * 1000 : 0;
     let cpu: RunResult['diagnostics']['cpu'] = null;
-    if (this.cpu && measuredMs > 0) {
+    // Below a quarter second the CPU share is dominated by start-up work (JIT, GC): not a finding.
+    if (this.cpu && measuredMs >= MIN_DIAGNOSTIC_WINDOW_MS) {
       const user = (this.cpu.user / 1000 / measuredMs) * 100;
       const system = (this.cpu.system / 1000 / measuredMs) * 100;
       cpu = { userPercent: user, systemPercent: system, totalPercent: user + system };
     }
     let eventLoopDelay: RunResult['diagnostics']['eventLoopDelay'] = null;
-    if (this.eld && this.eld.count > 0) {
+    if (this.eld && this.eld.count > 0 && measuredMs >= MIN_DIAGNOSTIC_WINDOW_MS) {
       eventLoopDelay = {
         p50Us: Math.round(this.eld.percentile(50) / 1000),
         p99Us: Math.round(this.eld.percentile(99) / 1000),
