@@ -188,7 +188,10 @@ test('open loop: requests arrive on one global schedule at the requested rate', 
     const p90 = lateness[360]!;
     assert.ok(median < 10, `median lateness ${median.toFixed(2)} ms`);
     assert.ok(p90 < 100, `p90 lateness ${p90.toFixed(2)} ms`);
-    assert.ok(r.histograms.sendLag!.percentile(50) < 20_000, `send lag p50 ${r.histograms.sendLag!.percentile(50)} µs`);
+    assert.ok(
+      r.histograms.sendLag!.percentile(50) < 20_000,
+      `send lag p50 ${r.histograms.sendLag!.percentile(50)} µs`,
+    );
     assert.equal(r.diagnostics.backlog!.unsent, 0);
   } finally {
     await server.close();

@@ -9,6 +9,7 @@ import { toFortioJson, type FortioHistogram } from './fortio.js';
 import { toHgrm } from './hgrm.js';
 import { formatMicros, formatText } from './text.js';
 import { toYaml } from './yaml.js';
+import { endTime, latencySummaryMs } from '../summary.js';
 
 const FORTIO_FIELDS = [
   'RunType',
@@ -231,6 +232,24 @@ test('.hgrm output of a run parses back with the same count and max', async () =
       assert.equal(parsed.rows.at(-1)!.totalCount, 500);
       assert.ok(Math.abs(parsed.rows.at(-1)!.value - h.highestEquivalentValue(h.max) / 1000) < 0.001);
     }
+  } finally {
+    await server.close();
+  }
+});
+
+test('SMP latency figures are milliseconds; the window end follows the start', async () => {
+  const server = await startHttpServer((_req, res) =>
+    setTimeout(() => {
+      res.writeHead(200, { 'Content-Length': '0' });
+      res.end();
+    }, 10),
+  );
+  try {
+    const result = await run({ url: server.url, connections: 1, requests: 5, warmup: 0 });
+    const ms = latencySummaryMs(result.histograms.latency);
+    assert.ok(ms.min >= 9.5 && ms.max < 500, JSON.stringify(ms));
+    assert.ok(ms.min <= ms.p50 && ms.p50 <= ms.p90 && ms.p90 <= ms.p99 && ms.p99 <= ms.max);
+    assert.ok(Math.abs(Date.parse(endTime(result)) - Date.parse(result.startTime) - result.durationMs) <= 1);
   } finally {
     await server.close();
   }
