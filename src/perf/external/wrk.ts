@@ -25,7 +25,6 @@ export const WRK_LIMITATIONS = [
   'wrk does not verify server certificates and cannot send client certificates',
   'generator CPU and event-loop delay are not measured for external generators; response sizes come from the byte total',
   'the warm-up is a separate wrk run before the measured one (connections are not kept between them)',
-  'wrk pads its latency distribution with synthetic samples derived from the mean interval per connection; meshplane removes them, so the histogram holds the measured responses',
 ];
 
 /** luaString quotes bytes as a Lua string literal (decimal escapes for anything unusual). */
@@ -313,8 +312,21 @@ function toResult(
     plannedMs: o.durationMs,
   });
   const limitations = [...WRK_LIMITATIONS];
-  if (!w.exact)
-    limitations.push('latency rebuilt from a percentile grid: the distribution was too wide to dump exactly');
+  // wrk pads its latency distribution with synthetic samples derived from the mean interval per
+  // connection before handing it over; say whether they could be removed.
+  if (!w.exact) {
+    limitations.push(
+      'latency rebuilt from a percentile grid (the distribution was too wide to dump value by value); it includes the synthetic samples wrk adds from the mean interval per connection',
+    );
+  } else if (w.corrected) {
+    limitations.push(
+      'latency includes the synthetic samples wrk adds from the mean interval per connection (they could not be removed)',
+    );
+  } else {
+    limitations.push(
+      'wrk pads its latency distribution with synthetic samples; meshplane removed them, so the histogram holds the measured responses',
+    );
+  }
   const responseSize = new Histogram();
   if (w.requests > 0) responseSize.recordCount(Math.round(w.bytes / w.requests), w.requests);
   return {
