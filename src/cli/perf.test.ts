@@ -231,3 +231,21 @@ test('https with --cacert, mutual TLS with --cert/--key', async () => {
     certs.remove();
   }
 });
+
+test('on a terminal, progress is redrawn on stderr and cleared before the summary', async () => {
+  const io = captureIO();
+  io.stderr.isTTY = true;
+  const code = await main(['perf', 'run', server.url, '--qps', '50', '-t', '1500ms', '--warmup', '0'], io);
+  assert.equal(code, 0);
+  const clearLine = '\r\u001b[K';
+  const frames = io
+    .err()
+    .split(clearLine)
+    .filter((f) => f !== '');
+  assert.ok(
+    frames.some((f) => /^measuring \d s {2}\d s left {2}\d+ req\/s/.test(f)),
+    JSON.stringify(frames),
+  );
+  assert.ok(io.err().includes(`${clearLine}done: p99 `), 'the progress line is cleared before the result');
+  assert.match(io.out(), /open loop at 50 req\/s/);
+});
