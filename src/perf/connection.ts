@@ -203,7 +203,7 @@ export class Connection implements ResponseSink {
 
   /** expire fails every request in flight as a timeout and replaces the socket. */
   expire(now: number): void {
-    this.drop('timeout', now, null);
+    this.drop('timeout', now);
   }
 
   /** close ends the socket without counting anything (end of run). */
@@ -227,12 +227,12 @@ export class Connection implements ResponseSink {
     this.now = now;
     if (!this.parser.execute(buf, 0, n)) {
       this.host.onErrorSample('parse', this.parser.error);
-      this.drop('parse', now, null);
+      this.drop('parse', now);
       return;
     }
     if (this.unsolicited) {
       this.host.onErrorSample('parse', 'response received without a request');
-      this.drop('parse', now, null);
+      this.drop('parse', now);
       return;
     }
     if (this.socket !== null) this.host.onDrained(this, now);
@@ -267,11 +267,11 @@ export class Connection implements ResponseSink {
     this.parser.finish(); // completes a body that ends at close
     const kind = classifyError(this.lastError);
     if (this.count > 0 && this.lastError) this.host.onErrorSample(kind, this.lastError.message);
-    this.drop(kind, now, this.lastError);
+    this.drop(kind, now);
   }
 
   /** drop fails the requests in flight with `kind`, discards the socket and tells the host. */
-  private drop(kind: ErrorKind, now: number, _cause: Error | null): void {
+  private drop(kind: ErrorKind, now: number): void {
     const socket = this.socket;
     this.socket = null;
     this.connected = false;

@@ -94,6 +94,7 @@ export class LoadEngine implements ConnectionHost {
   private lastProgressAt = 0;
   private lastProgressCompleted = 0;
   private pendingConnects = 0;
+  private readonly settledConnects: Uint8Array;
   private connectsSettled: (() => void) | null = null;
   private done: (() => void) | null = null;
 
@@ -112,6 +113,7 @@ export class LoadEngine implements ConnectionHost {
     this.latency = this.scheduled && options.loadModel === 'open' ? new Histogram() : this.uncorrected;
     this.sendLag = this.scheduled ? new Histogram() : null;
     this.idle = new Array<Connection>(options.connections);
+    this.settledConnects = new Uint8Array(options.connections);
     for (let i = 0; i < options.connections; i++) {
       this.conns.push(new Connection(this, i, options.pipeline, options.method === 'HEAD'));
     }
@@ -154,8 +156,11 @@ export class LoadEngine implements ConnectionHost {
     });
   }
 
-  private connectSettled(): void {
-    if (this.connectsSettled && --this.pendingConnects <= 0) this.connectsSettled();
+  /** connectSettled counts a connection's first connect or failure once while the run waits for them. */
+  private connectSettled(conn: Connection): void {
+    if (!this.connectsSettled || this.settledConnects[conn.index] === 1) return;
+    this.settledConnects[conn.index] = 1;
+    if (--this.pendingConnects <= 0) this.connectsSettled();
   }
 
   private start(): void {
@@ -405,9 +410,9 @@ export class LoadEngine implements ConnectionHost {
     if (this.errorSamples[kind] === undefined) this.errorSamples[kind] = message;
   }
 
-  onConnected(_conn: Connection, micros: number, now: number): void {
+  onConnected(conn: Connection, micros: number, now: number): void {
     if (this.finished) return;
-    if (this.phase === 'connecting') this.connectSettled();
+    if (this.phase === 'connecting') this.connectSettled(conn);
     else if (now >= this.measureStart) this.connectHist.record(micros);
   }
 
@@ -425,7 +430,7 @@ export class LoadEngine implements ConnectionHost {
   onClosed(conn: Connection, now: number): void {
     if (this.finished) return;
     if (this.phase === 'connecting') {
-      this.connectSettled();
+      this.connectSettled(conn);
       return;
     }
     if (!this.issuing) {
