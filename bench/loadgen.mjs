@@ -204,8 +204,10 @@ async function runMeshplane(url, extra = [], duration = D) {
   const total = j.meshplane.requests.total;
   return {
     rps: j.ActualQPS,
-    // CPU inside the measured window (the process total also holds start-up and the warm-up).
-    usPerRequest: d.cpu ? ((d.cpu.totalPercent / 100) * (j.ActualDuration / 1e3)) / total : NaN,
+    // Whole process (start-up and warm-up included) over every request it made, as for wrk and autocannon.
+    usPerRequest: (r.cpuSeconds * 1e6) / (total + j.meshplane.warmup.requests),
+    // CPU inside the measured window only, from meshplane's own diagnostics.
+    usPerRequestWindow: d.cpu ? ((d.cpu.totalPercent / 100) * (j.ActualDuration / 1e3)) / total : NaN,
     cpuPercent: d.cpu?.totalPercent,
     meanUs: j.DurationHistogram.Avg * 1e6,
     p50: j.meshplane.percentilesUs.latency?.p50,
