@@ -52,10 +52,15 @@ export function settingsWarnings(runs: { run: Run; environment?: Environment }[]
 
 /** compare builds a comparison of 2 or more finished runs (each must have a stored result). */
 export function compare(items: { run: Run; result: StoredResult | undefined }[]): Comparison {
-  if (items.length < 2) throw new InvalidInputError('ids', items.length, 'at least 2 run ids, comma-separated');
+  if (items.length < 2)
+    throw new InvalidInputError('ids', items.length, 'at least 2 run ids, comma-separated');
   const withResult = items.map(({ run, result }, i) => {
     if (!result) {
-      throw new InvalidInputError(`ids[${i}]`, run.id, `a run with a stored result (this one is ${run.status})`);
+      throw new InvalidInputError(
+        `ids[${i}]`,
+        run.id,
+        `a run with a stored result (this one is ${run.status})`,
+      );
     }
     return { run, result };
   });
@@ -70,6 +75,8 @@ export function compare(items: { run: Run; result: StoredResult | undefined }[])
       environment: result.environment,
       histogram: encoded[i] === undefined ? null : views[next++]!,
     })),
-    warnings: settingsWarnings(withResult.map(({ run, result }) => ({ run, environment: result.environment }))),
+    warnings: settingsWarnings(
+      withResult.map(({ run, result }) => ({ run, environment: result.environment })),
+    ),
   };
 }

@@ -42,9 +42,7 @@ export class PayloadTooLargeError extends MeshplaneError {
   }
 }
 
-/** Messages stored on runs that did not complete, so the UI and API explain why. */
+/** Codes written at the start of a run's `error` text, so the UI and API explain why it ended. */
 export const runFailureCodes = {
   interrupted: 'SERVER_ERR_INTERRUPTED',
-  failed: 'SERVER_ERR_RUN_FAILED',
-  cancelled: 'SERVER_ERR_CANCELLED',
 } as const;

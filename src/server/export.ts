@@ -34,7 +34,14 @@ function latencyMicros(result: StoredResult): {
   if (encoded) {
     const h = decodeHistogram(encoded);
     const p = (x: number) => h.percentile(x);
-    return { min: h.min, mean: Math.min(Math.max(h.mean, h.min), h.max), p50: p(50), p90: p(90), p99: p(99), max: h.max };
+    return {
+      min: h.min,
+      mean: Math.min(Math.max(h.mean, h.min), h.max),
+      p50: p(50),
+      p90: p(90),
+      p99: p(99),
+      max: h.max,
+    };
   }
   const l = result.report.latency;
   const at = (x: number) => Math.round(l.percentiles.find((q) => q.percentile === x)?.valueUs ?? 0);
@@ -93,7 +100,10 @@ export function download(run: Run, result: StoredResult, format: string): Downlo
       };
     case 'fortio': {
       const fortio = result.report.extra.fortio;
-      if (!fortio) throw new ConflictError(`run ${run.id} was measured by ${run.settings.generator}; it has no fortio JSON`);
+      if (!fortio)
+        throw new ConflictError(
+          `run ${run.id} was measured by ${run.settings.generator}; it has no fortio JSON`,
+        );
       return {
         body: `${JSON.stringify(fortio, null, 2)}\n`,
         contentType: 'application/json; charset=utf-8',

@@ -24,7 +24,8 @@ const seconds = (us: number) => us / 1e6;
 /** runnerResults is the fortio-shaped summary Meshery keeps as `runner_results`. */
 export function runnerResults(run: Run, result?: StoredResult): Record<string, unknown> {
   const fortio = result?.report.extra.fortio;
-  if (fortio && typeof fortio === 'object') return { ...(fortio as object), 'load-generator': run.settings.generator };
+  if (fortio && typeof fortio === 'object')
+    return { ...(fortio as object), 'load-generator': run.settings.generator };
   const s = run.summary;
   return {
     RunType: 'HTTP',
@@ -66,7 +67,8 @@ export function mesheryResult(run: Run, result?: StoredResult): Record<string, u
   };
 }
 
-const fmtUs = (us: number) => (us >= 1e6 ? `${(us / 1e6).toFixed(2)} s` : us >= 1000 ? `${(us / 1000).toFixed(2)} ms` : `${us} µs`);
+const fmtUs = (us: number) =>
+  us >= 1e6 ? `${(us / 1e6).toFixed(2)} s` : us >= 1000 ? `${(us / 1000).toFixed(2)} ms` : `${us} µs`;
 
 /** describeLive says where an unfinished run is, in words. */
 export function liveMessage(runId: string, live: LiveState): StreamMessage {
@@ -79,7 +81,9 @@ export function liveMessage(runId: string, live: LiveState): StreamMessage {
       position: live.position,
     };
   }
-  return live.progress ? progressMessage(runId, live.progress) : { status: 'info', message: 'running', runId, state: 'running' };
+  return live.progress
+    ? progressMessage(runId, live.progress)
+    : { status: 'info', message: 'running', runId, state: 'running' };
 }
 
 function progressMessage(runId: string, p: RunProgress): StreamMessage {

@@ -14,7 +14,8 @@ export function checkCron(cron: unknown, timezone: unknown, prefix = ''): { next
   if (typeof cron !== 'string' || cron.trim() === '') {
     throw new InvalidInputError(`${prefix}cron`, cron, 'a cron expression such as "0 */6 * * *"');
   }
-  if (typeof timezone !== 'string') throw new InvalidInputError(`${prefix}timezone`, timezone, 'an IANA time zone');
+  if (typeof timezone !== 'string')
+    throw new InvalidInputError(`${prefix}timezone`, timezone, 'an IANA time zone');
   if (timezone) {
     try {
       new Intl.DateTimeFormat('en', { timeZone: timezone });

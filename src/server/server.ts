@@ -93,9 +93,16 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   );
   if (interrupted) log(`marked ${interrupted} run(s) left by an earlier server process as interrupted`);
 
-  const queue = new RunQueue({ store, generator: options.generator ?? perfGenerator, environment: currentEnvironment });
+  const queue = new RunQueue({
+    store,
+    generator: options.generator ?? perfGenerator,
+    environment: currentEnvironment,
+  });
   queue.onAny((event) => {
-    if (event.type === 'finished') log(`run ${event.run.id} "${event.run.name}" ${event.run.status}${event.run.error ? `: ${event.run.error}` : ''}`);
+    if (event.type === 'finished')
+      log(
+        `run ${event.run.id} "${event.run.name}" ${event.run.status}${event.run.error ? `: ${event.run.error}` : ''}`,
+      );
     if (event.type === 'started') log(`run ${event.runId} started`);
   });
   const scheduler = new Scheduler(store, queue, log);

@@ -38,7 +38,15 @@ export const defaultSettings: Omit<RunSettings, 'url'> = {
   labels: {},
 };
 
-const units: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3600_000 };
+const units: Record<string, number> = {
+  ns: 1e-6,
+  us: 1e-3,
+  µs: 1e-3,
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3600_000,
+};
 
 /** parseDuration reads Go's duration syntax ("30s", "1m30s", "250ms") into milliseconds. */
 export function parseDuration(field: string, value: unknown): number {
@@ -69,7 +77,12 @@ export function formatDuration(ms: number): string {
   return `${h ? `${h}h` : ''}${m ? `${m}m` : ''}${s ? `${s}s` : ''}`;
 }
 
-function number(field: string, value: unknown, range: { min: number; max: number }, integer: boolean): number {
+function number(
+  field: string,
+  value: unknown,
+  range: { min: number; max: number },
+  integer: boolean,
+): number {
   const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
   const expected = `${integer ? 'an integer' : 'a number'} from ${range.min} to ${range.max}`;
   if (typeof n !== 'number' || !Number.isFinite(n) || n < range.min || n > range.max) {
@@ -124,7 +137,8 @@ export function checkUrl(field: string, value: unknown): string {
   } catch {
     throw new InvalidInputError(field, value, expected);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InvalidInputError(field, value, expected);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new InvalidInputError(field, value, expected);
   return url.href;
 }
 
@@ -151,7 +165,8 @@ const fields: Record<keyof RunSettings, (field: string, v: unknown) => unknown> 
   url: checkUrl,
   method: (f, v) => {
     const m = typeof v === 'string' ? v.trim().toUpperCase() : v;
-    if (typeof m !== 'string' || !/^[A-Z]{1,16}$/.test(m)) throw new InvalidInputError(f, v, 'an HTTP method');
+    if (typeof m !== 'string' || !/^[A-Z]{1,16}$/.test(m))
+      throw new InvalidInputError(f, v, 'an HTTP method');
     return m;
   },
   concurrency: (f, v) => number(f, v, limits.concurrency, true),
@@ -184,24 +199,50 @@ export function parseSettings(input: unknown, base?: RunSettings, prefix = ''): 
     throw new InvalidInputError(prefix || 'body', input, 'a JSON object');
   }
   const raw: Record<string, unknown> = { ...(input as Record<string, unknown>) };
-  if ('duration' in raw) raw.durationMs = parseDuration(`${prefix}duration`, raw.duration);
-  if ('warmup' in raw) raw.warmupMs = parseDuration(`${prefix}warmup`, raw.warmup);
-  delete raw.duration;
-  delete raw.warmup;
+  // Go duration text in place of the millisecond fields; range errors name the field the user wrote.
+  for (const [alias, key] of [
+    ['duration', 'durationMs'],
+    ['warmup', 'warmupMs'],
+    ['timeout', 'timeoutMs'],
+  ] as const) {
+    if (!(alias in raw)) continue;
+    const value = raw[alias];
+    delete raw[alias];
+    if (value === undefined) continue;
+    const ms = Math.round(parseDuration(`${prefix}${alias}`, value));
+    const range = limits[key];
+    if (ms < range.min || ms > range.max) {
+      throw new InvalidInputError(
+        `${prefix}${alias}`,
+        value,
+        `a duration from ${formatDuration(range.min)} to ${formatDuration(range.max)}`,
+      );
+    }
+    raw[key] = ms;
+  }
   const out: Record<string, unknown> = { ...defaultSettings, ...base };
   for (const [key, value] of Object.entries(raw)) {
     const check = fields[key as keyof RunSettings];
     if (!check) {
-      throw new InvalidInputError(`${prefix}${key}`, value, `one of the settings fields: ${settingsFields.join(', ')}`);
+      throw new InvalidInputError(
+        `${prefix}${key}`,
+        value,
+        `one of the settings fields: ${settingsFields.join(', ')}`,
+      );
     }
     if (value === undefined) continue;
     out[key] = check(`${prefix}${key}`, value);
   }
-  if (out.url === undefined) throw new InvalidInputError(`${prefix}url`, undefined, 'an absolute http:// or https:// URL');
+  if (out.url === undefined)
+    throw new InvalidInputError(`${prefix}url`, undefined, 'an absolute http:// or https:// URL');
   const settings = out as unknown as RunSettings;
   if (!('loadModel' in raw)) settings.loadModel = settings.qps === 0 ? 'closed' : 'open';
   if (settings.loadModel === 'open' && settings.qps === 0) {
-    throw new InvalidInputError(`${prefix}qps`, 0, 'a rate above 0 for the open-loop load model (0 means closed loop)');
+    throw new InvalidInputError(
+      `${prefix}qps`,
+      0,
+      'a rate above 0 for the open-loop load model (0 means closed loop)',
+    );
   }
   return settings;
 }
@@ -237,7 +278,13 @@ export function fromMesheryQuery(q: URLSearchParams): RunSettings {
   const t = q.get('t');
   if (t !== null) {
     const dur = (q.get('dur') ?? 's').trim().toLowerCase();
-    const unit = dur.startsWith('h') ? 'h' : dur.startsWith('m') ? 'm' : dur.startsWith('s') ? 's' : undefined;
+    const unit = dur.startsWith('h')
+      ? 'h'
+      : dur.startsWith('m')
+        ? 'm'
+        : dur.startsWith('s')
+          ? 's'
+          : undefined;
     if (!unit) throw new InvalidInputError('dur', q.get('dur'), '"h", "m" or "s"');
     if (!/^\d+(\.\d+)?$/.test(t.trim())) throw new InvalidInputError('t', t, 'a positive number');
     input.durationMs = parseDuration('t', `${t.trim()}${unit}`);

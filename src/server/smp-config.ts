@@ -33,18 +33,28 @@ const meshNames: Record<string, string> = {
  * planRuns reads a parsed SMP document (bare config or Meshery's `test:` + `mesh:` file) into run
  * settings. `overrides` (mesh label, warm-up…) come from the request's query string.
  */
-export function planRuns(document: unknown, overrides: Partial<RunSettings> = {}, source?: string): PlannedRuns {
+export function planRuns(
+  document: unknown,
+  overrides: Partial<RunSettings> = {},
+  source?: string,
+): PlannedRuns {
   const file: PerformanceTestFile = readPerformanceTestFile(document, source ? { source } : {});
   const { config } = file;
   const prefix = file.shape === 'test-file' ? 'test.' : '';
   const durationMs = Math.round(file.durationNanos / 1e6);
   const mesh =
-    overrides.mesh ?? (file.mesh && file.mesh.type !== 'INVALID_MESH' ? (meshNames[file.mesh.type] ?? '') : '');
+    overrides.mesh ??
+    (file.mesh && file.mesh.type !== 'INVALID_MESH' ? (meshNames[file.mesh.type] ?? '') : '');
   const settings: RunSettings[] = [];
   config.clients.forEach((client, ci) => {
     const at = `${prefix}clients[${ci}]`;
     if (client.protocol !== 'PROTOCOL_HTTP') {
-      throw new InvalidInputError(`${at}.protocol`, client.protocol, 'PROTOCOL_HTTP (1); other protocols are not supported yet', source);
+      throw new InvalidInputError(
+        `${at}.protocol`,
+        client.protocol,
+        'PROTOCOL_HTTP (1); other protocols are not supported yet',
+        source,
+      );
     }
     const generator = client.loadGenerator
       ? checkGenerator(`${at}.load_generator`, client.loadGenerator)

@@ -45,8 +45,24 @@ export function createApp(ctx: ApiContext, options: AppOptions = {}): Hono {
   }
 
   app.get('/api/system', async (c) => {
-    const running = (await ctx.store.listRuns({ page: 0, pageSize: 1, orderBy: 'created_at', descending: true, status: 'running' })).totalCount;
-    const queued = (await ctx.store.listRuns({ page: 0, pageSize: 1, orderBy: 'created_at', descending: true, status: 'queued' })).totalCount;
+    const running = (
+      await ctx.store.listRuns({
+        page: 0,
+        pageSize: 1,
+        orderBy: 'created_at',
+        descending: true,
+        status: 'running',
+      })
+    ).totalCount;
+    const queued = (
+      await ctx.store.listRuns({
+        page: 0,
+        pageSize: 1,
+        orderBy: 'created_at',
+        descending: true,
+        status: 'queued',
+      })
+    ).totalCount;
     return c.json({
       version: ctx.version,
       environment: ctx.environment(),

@@ -20,7 +20,10 @@ export const bodyLimit = 2 << 20;
 /** errorResponse turns any thrown value into the JSON error envelope. */
 export function errorResponse(c: Context, error: unknown, log?: (line: string) => void): Response {
   if (error instanceof InvalidInputError) {
-    return c.json<ErrorBody>({ error: { code: error.code, message: error.message, field: error.field } }, 400);
+    return c.json<ErrorBody>(
+      { error: { code: error.code, message: error.message, field: error.field } },
+      400,
+    );
   }
   if (error instanceof MeshplaneError) {
     return c.json<ErrorBody>(
@@ -36,7 +39,9 @@ export function errorResponse(c: Context, error: unknown, log?: (line: string) =
   }
   log?.(`internal error on ${c.req.method} ${c.req.path}: ${error instanceof Error ? error.stack : error}`);
   return c.json<ErrorBody>(
-    { error: { code: 'SERVER_ERR_INTERNAL', message: error instanceof Error ? error.message : String(error) } },
+    {
+      error: { code: 'SERVER_ERR_INTERNAL', message: error instanceof Error ? error.message : String(error) },
+    },
     500,
   );
 }

@@ -9,23 +9,45 @@ import { runOrderFields } from '../store/store.js';
 
 type Schema = Record<string, unknown>;
 const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
-const json = (schema: Schema, description = 'OK') => ({ description, content: { 'application/json': { schema } } });
+const json = (schema: Schema, description = 'OK') => ({
+  description,
+  content: { 'application/json': { schema } },
+});
 const sse = {
   description: 'Server-Sent Events: one `data:` JSON StreamMessage per event until every run has finished',
   content: { 'text/event-stream': { schema: ref('StreamMessage') } },
 };
 const errors = (...codes: number[]) =>
   Object.fromEntries(codes.map((code) => [String(code), { $ref: `#/components/responses/Error${code}` }]));
-const idParam = (what: string) => ({ name: 'id', in: 'path', required: true, description: `${what} id`, schema: { type: 'string' } });
-const query = (name: string, description: string, schema: Schema = { type: 'string' }) => ({ name, in: 'query', description, schema });
+const idParam = (what: string) => ({
+  name: 'id',
+  in: 'path',
+  required: true,
+  description: `${what} id`,
+  schema: { type: 'string' },
+});
+const query = (name: string, description: string, schema: Schema = { type: 'string' }) => ({
+  name,
+  in: 'query',
+  description,
+  schema,
+});
 const pageParams = [
   query('page', '0-based page number', { type: 'integer', minimum: 0, default: 0 }),
-  query('pageSize', 'entries per page (also `page_size`)', { type: 'integer', minimum: 1, maximum: 500, default: 20 }),
+  query('pageSize', 'entries per page (also `page_size`)', {
+    type: 'integer',
+    minimum: 1,
+    maximum: 500,
+    default: 20,
+  }),
 ];
 const runListParams = [
   ...pageParams,
   query('search', 'matched against name, mesh and URL'),
-  query('order', `"<field> [asc|desc]"; field one of ${runOrderFields.join(', ')} (or p50, p99, p99.9, qps, duration, test_start_time)`),
+  query(
+    'order',
+    `"<field> [asc|desc]"; field one of ${runOrderFields.join(', ')} (or p50, p99, p99.9, qps, duration, test_start_time)`,
+  ),
   query('status', 'only runs in this status', { type: 'string', enum: [...runStatuses] }),
 ];
 const jsonBody = (schema: Schema) => ({ required: true, content: { 'application/json': { schema } } });
@@ -81,6 +103,7 @@ const schemas: Record<string, Schema> = {
       warmup: { type: 'string', description: 'input only: Go duration text in place of warmupMs' },
       loadModel: { type: 'string', enum: ['open', 'closed'] },
       timeoutMs: { type: 'integer', default: 5000 },
+      timeout: { type: 'string', description: 'input only: Go duration text in place of timeoutMs' },
       headers: { type: 'object', additionalProperties: { type: 'string' } },
       cookies: { type: 'object', additionalProperties: { type: 'string' } },
       body: { type: 'string' },
@@ -108,7 +131,17 @@ const schemas: Record<string, Schema> = {
         type: ['object', 'null'],
         description: 'headline figures; latencies in microseconds',
         properties: Object.fromEntries(
-          ['requestedQps', 'actualQps', 'durationMs', 'requestCount', 'errorCount', 'p50Us', 'p99Us', 'p999Us', 'maxUs'].map((k) => [k, { type: 'number' }]),
+          [
+            'requestedQps',
+            'actualQps',
+            'durationMs',
+            'requestCount',
+            'errorCount',
+            'p50Us',
+            'p99Us',
+            'p999Us',
+            'maxUs',
+          ].map((k) => [k, { type: 'number' }]),
         ),
       },
     },
@@ -116,7 +149,11 @@ const schemas: Record<string, Schema> = {
   LiveState: {
     type: ['object', 'null'],
     description: 'where an unfinished run is: queued at a position, or running with progress',
-    properties: { state: { type: 'string', enum: ['queued', 'running'] }, position: { type: 'integer' }, progress: ref('RunProgress') },
+    properties: {
+      state: { type: 'string', enum: ['queued', 'running'] },
+      position: { type: 'integer' },
+      progress: ref('RunProgress'),
+    },
   },
   RunProgress: {
     type: 'object',
@@ -129,7 +166,15 @@ const schemas: Record<string, Schema> = {
       currentRate: { type: 'number' },
     },
   },
-  RunPage: { type: 'object', properties: { page: { type: 'integer' }, pageSize: { type: 'integer' }, totalCount: { type: 'integer' }, items: { type: 'array', items: ref('Run') } } },
+  RunPage: {
+    type: 'object',
+    properties: {
+      page: { type: 'integer' },
+      pageSize: { type: 'integer' },
+      totalCount: { type: 'integer' },
+      items: { type: 'array', items: ref('Run') },
+    },
+  },
   HistogramView: {
     type: 'object',
     description: 'a latency histogram binned for charts (µs), with its percentiles',
@@ -138,16 +183,39 @@ const schemas: Record<string, Schema> = {
       minUs: { type: 'number' },
       meanUs: { type: 'number' },
       maxUs: { type: 'number' },
-      percentiles: { type: 'array', items: { type: 'object', properties: { percentile: { type: 'number' }, valueUs: { type: 'number' } } } },
-      bins: { type: 'array', items: { type: 'object', properties: { startUs: { type: 'number' }, endUs: { type: 'number' }, count: { type: 'integer' }, cumulativePercent: { type: 'number' } } } },
+      percentiles: {
+        type: 'array',
+        items: {
+          type: 'object',
+          properties: { percentile: { type: 'number' }, valueUs: { type: 'number' } },
+        },
+      },
+      bins: {
+        type: 'array',
+        items: {
+          type: 'object',
+          properties: {
+            startUs: { type: 'number' },
+            endUs: { type: 'number' },
+            count: { type: 'integer' },
+            cumulativePercent: { type: 'number' },
+          },
+        },
+      },
     },
   },
   RunResult: {
     type: 'object',
     properties: {
       run: ref('Run'),
-      report: { type: 'object', description: 'RunReport: rates, counts, status codes, errors, latency summary, generator diagnostics' },
-      environment: { type: 'object', description: 'host CPU model, cores, memory, OS, Node and meshplane versions' },
+      report: {
+        type: 'object',
+        description: 'RunReport: rates, counts, status codes, errors, latency summary, generator diagnostics',
+      },
+      environment: {
+        type: 'object',
+        description: 'host CPU model, cores, memory, OS, Node and meshplane versions',
+      },
       histogram: ref('HistogramView'),
       histograms: { type: 'object', additionalProperties: ref('HistogramView') },
     },
@@ -155,8 +223,23 @@ const schemas: Record<string, Schema> = {
   Comparison: {
     type: 'object',
     properties: {
-      runs: { type: 'array', items: { type: 'object', properties: { run: ref('Run'), report: { type: 'object' }, environment: { type: 'object' }, histogram: ref('HistogramView') } } },
-      warnings: { type: 'array', items: { type: 'string' }, description: 'settings that differ between the runs' },
+      runs: {
+        type: 'array',
+        items: {
+          type: 'object',
+          properties: {
+            run: ref('Run'),
+            report: { type: 'object' },
+            environment: { type: 'object' },
+            histogram: ref('HistogramView'),
+          },
+        },
+      },
+      warnings: {
+        type: 'array',
+        items: { type: 'string' },
+        description: 'settings that differ between the runs',
+      },
     },
   },
   StreamMessage: {
@@ -184,9 +267,14 @@ const schemas: Record<string, Schema> = {
     },
   },
   ProfileInput: {
-    description: "meshplane's {name, settings}, or Meshery's PerformanceProfile fields (one endpoint, one load generator)",
+    description:
+      "meshplane's {name, settings}, or Meshery's PerformanceProfile fields (one endpoint, one load generator)",
     oneOf: [
-      { type: 'object', required: ['name', 'settings'], properties: { name: { type: 'string' }, settings: ref('RunSettings') } },
+      {
+        type: 'object',
+        required: ['name', 'settings'],
+        properties: { name: { type: 'string' }, settings: ref('RunSettings') },
+      },
       {
         type: 'object',
         required: ['name', 'endpoints'],
@@ -211,7 +299,10 @@ const schemas: Record<string, Schema> = {
     properties: {
       id: { type: 'string' },
       profileId: { type: 'string' },
-      cron: { type: 'string', description: '5 or 6 fields ([seconds] minutes hours day-of-month month day-of-week)' },
+      cron: {
+        type: 'string',
+        description: '5 or 6 fields ([seconds] minutes hours day-of-month month day-of-week)',
+      },
       timezone: { type: 'string' },
       enabled: { type: 'boolean' },
       lastFiredAt: { type: ['string', 'null'] },
@@ -248,32 +339,82 @@ export function openApiDocument(version: string): Record<string, unknown> {
     info: {
       title: 'meshplane management API',
       version,
-      description: 'Performance tests, results, comparisons, profiles and schedules. Errors share one envelope: {"error": {"code", "message", "field"}}.',
+      description:
+        'Performance tests, results, comparisons, profiles and schedules. Errors share one envelope: {"error": {"code", "message", "field"}}.',
     },
     components: {
       schemas,
       responses: errorResponses,
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'required when the server was started with a token' } },
+      securitySchemes: {
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'required when the server was started with a token',
+        },
+      },
     },
     security: [{}, { bearer: [] }],
     paths: {
-      '/api/system': { get: { summary: 'Server version, host environment, generators, store and queue', responses: { 200: json({ type: 'object' }) } } },
-      '/api/openapi.json': { get: { summary: 'This document', responses: { 200: json({ type: 'object' }) } } },
+      '/api/system': {
+        get: {
+          summary: 'Server version, host environment, generators, store and queue',
+          responses: { 200: json({ type: 'object' }) },
+        },
+      },
+      '/api/openapi.json': {
+        get: { summary: 'This document', responses: { 200: json({ type: 'object' }) } },
+      },
       '/api/runs': {
-        get: { summary: 'List runs (searchable, sortable, paged)', parameters: runListParams, responses: { 200: json(ref('RunPage')), ...errors(400) } },
+        get: {
+          summary: 'List runs (searchable, sortable, paged)',
+          parameters: runListParams,
+          responses: { 200: json(ref('RunPage')), ...errors(400) },
+        },
         post: {
           summary: 'Queue a run; answers at once with the queued run',
           requestBody: jsonBody(ref('RunSettings')),
-          responses: { 202: json({ type: 'object', properties: { run: ref('Run'), live: ref('LiveState') } }, 'Queued'), ...errors(400, 503) },
+          responses: {
+            202: json({ type: 'object', properties: { run: ref('Run'), live: ref('LiveState') } }, 'Queued'),
+            ...errors(400, 503),
+          },
         },
       },
       '/api/runs/{id}': {
-        get: { summary: 'One run and, while unfinished, its live state', parameters: [idParam('run')], responses: { 200: json({ type: 'object', properties: { run: ref('Run'), live: ref('LiveState') } }), ...errors(404) } },
-        delete: { summary: 'Delete a finished run and its result', parameters: [idParam('run')], responses: { 204: { description: 'Deleted' }, ...errors(404, 409) } },
+        get: {
+          summary: 'One run and, while unfinished, its live state',
+          parameters: [idParam('run')],
+          responses: {
+            200: json({ type: 'object', properties: { run: ref('Run'), live: ref('LiveState') } }),
+            ...errors(404),
+          },
+        },
+        delete: {
+          summary: 'Delete a finished run and its result',
+          parameters: [idParam('run')],
+          responses: { 204: { description: 'Deleted' }, ...errors(404, 409) },
+        },
       },
-      '/api/runs/{id}/events': { get: { summary: 'Live events of a run (queued position, progress, result)', parameters: [idParam('run')], responses: { 200: sse, ...errors(404) } } },
-      '/api/runs/{id}/cancel': { post: { summary: 'Cancel a queued or running run (a running one keeps its partial result)', parameters: [idParam('run')], responses: { 200: json({ type: 'object', properties: { run: ref('Run') } }), ...errors(404, 409) } } },
-      '/api/runs/{id}/result': { get: { summary: 'Report, environment and chart data of a finished run', parameters: [idParam('run')], responses: { 200: json(ref('RunResult')), ...errors(404) } } },
+      '/api/runs/{id}/events': {
+        get: {
+          summary: 'Live events of a run (queued position, progress, result)',
+          parameters: [idParam('run')],
+          responses: { 200: sse, ...errors(404) },
+        },
+      },
+      '/api/runs/{id}/cancel': {
+        post: {
+          summary: 'Cancel a queued or running run (a running one keeps its partial result)',
+          parameters: [idParam('run')],
+          responses: { 200: json({ type: 'object', properties: { run: ref('Run') } }), ...errors(404, 409) },
+        },
+      },
+      '/api/runs/{id}/result': {
+        get: {
+          summary: 'Report, environment and chart data of a finished run',
+          parameters: [idParam('run')],
+          responses: { 200: json(ref('RunResult')), ...errors(404) },
+        },
+      },
       '/api/compare': {
         get: {
           summary: 'Compare 2 or more runs: histograms on shared bins, headline figures, settings warnings',
@@ -282,52 +423,154 @@ export function openApiDocument(version: string): Record<string, unknown> {
         },
       },
       '/api/perf/load-test': {
-        get: { summary: 'Run a test from query parameters and stream it (Meshery-compatible)', parameters: mesheryQuery, responses: { 200: sse, 202: json({ type: 'object' }, 'Queued (with Accept: application/json)'), ...errors(400, 503) } },
-        post: { summary: 'Same as GET', parameters: mesheryQuery, responses: { 200: sse, 202: json({ type: 'object' }, 'Queued (with Accept: application/json)'), ...errors(400, 503) } },
+        get: {
+          summary: 'Run a test from query parameters and stream it (Meshery-compatible)',
+          parameters: mesheryQuery,
+          responses: {
+            200: sse,
+            202: json({ type: 'object' }, 'Queued (with Accept: application/json)'),
+            ...errors(400, 503),
+          },
+        },
+        post: {
+          summary: 'Same as GET',
+          parameters: mesheryQuery,
+          responses: {
+            200: sse,
+            202: json({ type: 'object' }, 'Queued (with Accept: application/json)'),
+            ...errors(400, 503),
+          },
+        },
       },
       '/api/perf/load-test-smps': {
         post: {
-          summary: 'Run an SMP PerformanceTestConfig (YAML or JSON; bare or Meshery test file): one run per client and endpoint',
+          summary:
+            'Run an SMP PerformanceTestConfig (YAML or JSON; bare or Meshery test file): one run per client and endpoint',
           parameters: [query('mesh', 'mesh label for every run'), query('warmup', 'warm-up, e.g. 0s')],
-          requestBody: { required: true, content: { 'application/yaml': { schema: { type: 'object' } }, 'application/json': { schema: { type: 'object' } } } },
-          responses: { 200: sse, 202: json({ type: 'object' }, 'Queued (with Accept: application/json)'), ...errors(400, 503) },
+          requestBody: {
+            required: true,
+            content: {
+              'application/yaml': { schema: { type: 'object' } },
+              'application/json': { schema: { type: 'object' } },
+            },
+          },
+          responses: {
+            200: sse,
+            202: json({ type: 'object' }, 'Queued (with Accept: application/json)'),
+            ...errors(400, 503),
+          },
         },
       },
       '/api/perf/results': {
-        get: { summary: 'Results in Meshery’s page shape {page, page_size, total_count, results}', parameters: runListParams, responses: { 200: json({ type: 'object' }), ...errors(400) } },
+        get: {
+          summary: 'Results in Meshery’s page shape {page, page_size, total_count, results}',
+          parameters: runListParams,
+          responses: { 200: json({ type: 'object' }), ...errors(400) },
+        },
       },
       '/api/perf/result': {
         get: {
-          summary: 'Download a result: SMP PerformanceTestResult YAML (default) or JSON, fortio JSON, or .hgrm',
-          parameters: [query('id', 'run id'), query('format', 'yaml | json | fortio | hgrm', { type: 'string', enum: ['yaml', 'json', 'fortio', 'hgrm'], default: 'yaml' })],
+          summary:
+            'Download a result: SMP PerformanceTestResult YAML (default) or JSON, fortio JSON, or .hgrm',
+          parameters: [
+            query('id', 'run id'),
+            query('format', 'yaml | json | fortio | hgrm', {
+              type: 'string',
+              enum: ['yaml', 'json', 'fortio', 'hgrm'],
+              default: 'yaml',
+            }),
+          ],
           responses: {
-            200: { description: 'attachment; filename=result_<id>.yaml (.json, .fortio.json, .hgrm)', content: { 'application/yaml': {}, 'application/json': {}, 'text/plain': {} } },
+            200: {
+              description: 'attachment; filename=result_<id>.yaml (.json, .fortio.json, .hgrm)',
+              content: { 'application/yaml': {}, 'application/json': {}, 'text/plain': {} },
+            },
             ...errors(400, 404, 409),
           },
         },
       },
       [profiles]: {
-        get: { summary: 'List profiles', parameters: [...pageParams, query('search', 'matched against the name')], responses: { 200: json({ type: 'object' }) } },
-        post: { summary: 'Save a profile', requestBody: jsonBody(ref('ProfileInput')), responses: { 201: json(ref('Profile'), 'Created'), ...errors(400) } },
+        get: {
+          summary: 'List profiles',
+          parameters: [...pageParams, query('search', 'matched against the name')],
+          responses: { 200: json({ type: 'object' }) },
+        },
+        post: {
+          summary: 'Save a profile',
+          requestBody: jsonBody(ref('ProfileInput')),
+          responses: { 201: json(ref('Profile'), 'Created'), ...errors(400) },
+        },
       },
       [`${profiles}/{id}`]: {
-        get: { summary: 'One profile', parameters: [idParam('profile')], responses: { 200: json(ref('Profile')), ...errors(404) } },
-        put: { summary: 'Edit a profile (fields left out keep their value)', parameters: [idParam('profile')], requestBody: jsonBody(ref('ProfileInput')), responses: { 200: json(ref('Profile')), ...errors(400, 404) } },
-        delete: { summary: 'Delete a profile and its schedules (its runs stay)', parameters: [idParam('profile')], responses: { 204: { description: 'Deleted' }, ...errors(404) } },
+        get: {
+          summary: 'One profile',
+          parameters: [idParam('profile')],
+          responses: { 200: json(ref('Profile')), ...errors(404) },
+        },
+        put: {
+          summary: 'Edit a profile (fields left out keep their value)',
+          parameters: [idParam('profile')],
+          requestBody: jsonBody(ref('ProfileInput')),
+          responses: { 200: json(ref('Profile')), ...errors(400, 404) },
+        },
+        delete: {
+          summary: 'Delete a profile and its schedules (its runs stay)',
+          parameters: [idParam('profile')],
+          responses: { 204: { description: 'Deleted' }, ...errors(404) },
+        },
       },
       [`${profiles}/{id}/run`]: {
-        get: { summary: 'Run the profile and stream it (Meshery-compatible)', parameters: [idParam('profile')], responses: { 200: sse, ...errors(404, 503) } },
-        post: { summary: 'Queue a run of the profile', parameters: [idParam('profile')], responses: { 202: json({ type: 'object', properties: { run: ref('Run'), live: ref('LiveState') } }, 'Queued'), ...errors(404, 503) } },
+        get: {
+          summary: 'Run the profile and stream it (Meshery-compatible)',
+          parameters: [idParam('profile')],
+          responses: { 200: sse, ...errors(404, 503) },
+        },
+        post: {
+          summary: 'Queue a run of the profile',
+          parameters: [idParam('profile')],
+          responses: {
+            202: json({ type: 'object', properties: { run: ref('Run'), live: ref('LiveState') } }, 'Queued'),
+            ...errors(404, 503),
+          },
+        },
       },
-      [`${profiles}/{id}/results`]: { get: { summary: 'Runs of the profile (its history)', parameters: [idParam('profile'), ...runListParams], responses: { 200: json(ref('RunPage')), ...errors(400, 404) } } },
+      [`${profiles}/{id}/results`]: {
+        get: {
+          summary: 'Runs of the profile (its history)',
+          parameters: [idParam('profile'), ...runListParams],
+          responses: { 200: json(ref('RunPage')), ...errors(400, 404) },
+        },
+      },
       '/api/user/schedules': {
-        get: { summary: 'List schedules with their next fire time', responses: { 200: json({ type: 'object', properties: { items: { type: 'array', items: ref('Schedule') } } }) } },
-        post: { summary: 'Schedule a profile with a cron expression', requestBody: jsonBody(ref('ScheduleInput')), responses: { 201: json(ref('Schedule'), 'Created'), ...errors(400) } },
+        get: {
+          summary: 'List schedules with their next fire time',
+          responses: {
+            200: json({ type: 'object', properties: { items: { type: 'array', items: ref('Schedule') } } }),
+          },
+        },
+        post: {
+          summary: 'Schedule a profile with a cron expression',
+          requestBody: jsonBody(ref('ScheduleInput')),
+          responses: { 201: json(ref('Schedule'), 'Created'), ...errors(400) },
+        },
       },
       '/api/user/schedules/{id}': {
-        get: { summary: 'One schedule', parameters: [idParam('schedule')], responses: { 200: json(ref('Schedule')), ...errors(404) } },
-        put: { summary: 'Change the cron expression, time zone or enabled flag', parameters: [idParam('schedule')], requestBody: jsonBody(ref('ScheduleInput')), responses: { 200: json(ref('Schedule')), ...errors(400, 404) } },
-        delete: { summary: 'Delete a schedule', parameters: [idParam('schedule')], responses: { 204: { description: 'Deleted' }, ...errors(404) } },
+        get: {
+          summary: 'One schedule',
+          parameters: [idParam('schedule')],
+          responses: { 200: json(ref('Schedule')), ...errors(404) },
+        },
+        put: {
+          summary: 'Change the cron expression, time zone or enabled flag',
+          parameters: [idParam('schedule')],
+          requestBody: jsonBody(ref('ScheduleInput')),
+          responses: { 200: json(ref('Schedule')), ...errors(400, 404) },
+        },
+        delete: {
+          summary: 'Delete a schedule',
+          parameters: [idParam('schedule')],
+          responses: { 204: { description: 'Deleted' }, ...errors(404) },
+        },
       },
     },
   };

@@ -46,7 +46,8 @@ export function perfRoutes(app: Hono, ctx: ApiContext): void {
     const document = await readBody(c, true);
     const plan = planRuns(document, smpOverrides(c));
     const runs = [];
-    for (const settings of plan.settings) runs.push(await ctx.queue.submit(withName(settings), { testId: plan.testId || null }));
+    for (const settings of plan.settings)
+      runs.push(await ctx.queue.submit(withName(settings), { testId: plan.testId || null }));
     if (wantsJson(c)) return c.json({ testId: plan.testId, runs }, 202);
     return streamRuns(
       c,

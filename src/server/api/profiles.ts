@@ -32,7 +32,11 @@ function single(field: string, value: unknown): unknown {
   if (value === undefined) return undefined;
   if (!Array.isArray(value)) throw new InvalidInputError(field, value, 'a list with one entry');
   if (value.length !== 1) {
-    throw new InvalidInputError(field, value, 'exactly one entry (save one profile per endpoint or generator)');
+    throw new InvalidInputError(
+      field,
+      value,
+      'exactly one entry (save one profile per endpoint or generator)',
+    );
   }
   return value[0];
 }
@@ -53,13 +57,19 @@ export function parseProfile(body: unknown, base?: Profile): { name: string; set
     for (const [key, value] of Object.entries(b)) {
       if (key === 'name' || key === 'endpoints' || key === 'load_generators' || key === 'id') continue;
       const to = mesheryFields[key];
-      if (!to) throw new InvalidInputError(key, value, `a PerformanceProfile field (${Object.keys(mesheryFields).join(', ')})`);
+      if (!to)
+        throw new InvalidInputError(
+          key,
+          value,
+          `a PerformanceProfile field (${Object.keys(mesheryFields).join(', ')})`,
+        );
       if (value !== undefined && value !== null && value !== '') input[to] = value;
     }
     settingsInput = input;
   } else {
     for (const key of Object.keys(b)) {
-      if (key !== 'name' && key !== 'settings') throw new InvalidInputError(key, b[key], 'only "name" and "settings"');
+      if (key !== 'name' && key !== 'settings')
+        throw new InvalidInputError(key, b[key], 'only "name" and "settings"');
     }
     settingsInput = b.settings ?? {};
   }
@@ -91,7 +101,12 @@ export function profileRoutes(app: Hono, ctx: ApiContext): void {
 
   app.post(base, async (c) => {
     const { name, settings } = parseProfile(await readBody(c));
-    const profile = await ctx.store.createProfile({ id: randomUUID(), name, settings, createdAt: new Date().toISOString() });
+    const profile = await ctx.store.createProfile({
+      id: randomUUID(),
+      name,
+      settings,
+      createdAt: new Date().toISOString(),
+    });
     return c.json(profile, 201);
   });
 
@@ -105,7 +120,8 @@ export function profileRoutes(app: Hono, ctx: ApiContext): void {
 
   app.delete(`${base}/:id`, async (c) => {
     const profile = await load(c);
-    for (const s of await ctx.store.listSchedules()) if (s.profileId === profile.id) ctx.scheduler.disarm(s.id);
+    for (const s of await ctx.store.listSchedules())
+      if (s.profileId === profile.id) ctx.scheduler.disarm(s.id);
     await ctx.store.deleteProfile(profile.id);
     return c.body(null, 204);
   });
@@ -113,8 +129,12 @@ export function profileRoutes(app: Hono, ctx: ApiContext): void {
   const run = async (c: Context) => {
     const profile = await load(c);
     const at = new Date().toISOString().slice(0, 16).replace('T', ' ');
-    const queued = await ctx.queue.submit({ ...profile.settings, name: `${profile.name} ${at}` }, { profileId: profile.id });
-    if (c.req.method === 'POST' || wantsJson(c)) return c.json({ run: queued, live: ctx.queue.state(queued.id) ?? null }, 202);
+    const queued = await ctx.queue.submit(
+      { ...profile.settings, name: `${profile.name} ${at}` },
+      { profileId: profile.id },
+    );
+    if (c.req.method === 'POST' || wantsJson(c))
+      return c.json({ run: queued, live: ctx.queue.state(queued.id) ?? null }, 202);
     return streamRuns(c, ctx, [queued.id]);
   };
   // GET streams the run as Meshery's UI expects; POST answers at once with the queued run.

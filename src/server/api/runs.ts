@@ -38,7 +38,11 @@ export function parseRunQuery(c: Context): RunQuery {
     const [rawField = '', rawDirection = ''] = order.split(/\s+/);
     const field = (orderAliases[rawField] ?? rawField) as RunOrderField;
     if (!runOrderFields.includes(field)) {
-      throw new InvalidInputError('order', order, `"<field> [asc|desc]" with field one of ${runOrderFields.join(', ')}`);
+      throw new InvalidInputError(
+        'order',
+        order,
+        `"<field> [asc|desc]" with field one of ${runOrderFields.join(', ')}`,
+      );
     }
     if (rawDirection && !/^(asc|desc)$/i.test(rawDirection)) {
       throw new InvalidInputError('order', order, 'a direction of asc or desc');
@@ -128,7 +132,9 @@ export function runRoutes(app: Hono, ctx: ApiContext): void {
     const runs = await ctx.store.getRuns(ids);
     const missing = ids.find((id) => !runs.some((r) => r.id === id));
     if (missing) throw new NotFoundError('run', missing);
-    const items = await Promise.all(runs.map(async (run) => ({ run, result: await ctx.store.getResult(run.id) })));
+    const items = await Promise.all(
+      runs.map(async (run) => ({ run, result: await ctx.store.getResult(run.id) })),
+    );
     return c.json(compare(items));
   });
 }

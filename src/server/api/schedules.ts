@@ -43,7 +43,9 @@ export function scheduleRoutes(app: Hono, ctx: ApiContext): void {
     return schedule;
   };
 
-  app.get(base, async (c) => c.json({ items: (await ctx.store.listSchedules()).map((s) => ctx.scheduler.withNext(s)) }));
+  app.get(base, async (c) =>
+    c.json({ items: (await ctx.store.listSchedules()).map((s) => ctx.scheduler.withNext(s)) }),
+  );
 
   app.post(base, async (c) => {
     const f = fieldsOf(await readBody(c));
@@ -73,7 +75,11 @@ export function scheduleRoutes(app: Hono, ctx: ApiContext): void {
     const current = await load(c);
     const f = fieldsOf(await readBody(c));
     if (f.profileId !== undefined && f.profileId !== current.profileId) {
-      throw new InvalidInputError('profileId', f.profileId, `the schedule's own profile (${current.profileId}); create a new schedule for another profile`);
+      throw new InvalidInputError(
+        'profileId',
+        f.profileId,
+        `the schedule's own profile (${current.profileId}); create a new schedule for another profile`,
+      );
     }
     const cron = f.cron === undefined ? current.cron : f.cron;
     const timezone = f.timezone === undefined ? current.timezone : f.timezone;

@@ -221,8 +221,7 @@ export class SqliteStore implements Store {
   async finishRun(id: string, end: RunEnd): Promise<Run> {
     const write = this.db.transaction(() => {
       const row = this.db.prepare('SELECT status FROM runs WHERE id = ?').get(id) as
-        | { status: RunStatus }
-        | undefined;
+        { status: RunStatus } | undefined;
       if (!row) throw new NotFoundError('run', id);
       if (row.status !== 'queued' && row.status !== 'running') {
         throw new ConflictError(`run ${id} is already ${row.status}`);
@@ -314,8 +313,7 @@ export class SqliteStore implements Store {
 
   async getResult(runId: string): Promise<StoredResult | undefined> {
     const row = this.db.prepare('SELECT report, environment FROM results WHERE run_id = ?').get(runId) as
-      | { report: string; environment: string }
-      | undefined;
+      { report: string; environment: string } | undefined;
     if (!row) return undefined;
     const histograms: Record<string, string> = {};
     for (const h of this.db
@@ -328,8 +326,7 @@ export class SqliteStore implements Store {
 
   async deleteRun(id: string): Promise<boolean> {
     const row = this.db.prepare('SELECT status FROM runs WHERE id = ?').get(id) as
-      | { status: RunStatus }
-      | undefined;
+      { status: RunStatus } | undefined;
     if (!row) return false;
     if (row.status === 'queued' || row.status === 'running') {
       throw new ConflictError(`run ${id} is ${row.status}; cancel it before deleting it`);
@@ -354,8 +351,7 @@ export class SqliteStore implements Store {
 
   async getProfile(id: string): Promise<Profile | undefined> {
     const row = this.db.prepare(`SELECT ${profileColumns} FROM profiles p WHERE p.id = ?`).get(id) as
-      | ProfileRow
-      | undefined;
+      ProfileRow | undefined;
     return row && toProfile(row);
   }
 

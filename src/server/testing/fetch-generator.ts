@@ -66,7 +66,10 @@ export const fetchGenerator: LoadGenerator = async (settings, control) => {
         meanUs: histogram.mean,
         maxUs: histogram.max,
         stddevUs: histogram.stdDeviation,
-        percentiles: [50, 75, 90, 99, 99.9, 99.99].map((p) => ({ percentile: p, valueUs: histogram.percentile(p) })),
+        percentiles: [50, 75, 90, 99, 99.9, 99.99].map((p) => ({
+          percentile: p,
+          valueUs: histogram.percentile(p),
+        })),
       },
       diagnostics: { generator: 'fetch (test helper)' },
       extra: {},
