@@ -89,7 +89,6 @@ export function HistogramChart(props: { views: { label: string; view: HistogramV
         value: (_u, v) => (v === null ? '' : `${v.toFixed(2)} %`),
       });
     });
-    const step = Math.max(1, Math.ceil(n / 8));
     const options: Omit<uPlot.Options, 'width' | 'height'> = {
       padding: [18, 8, 0, 8],
       cursor: { drag: { x: false, y: false } },
@@ -102,7 +101,12 @@ export function HistogramChart(props: { views: { label: string; view: HistogramV
       axes: [
         {
           label: 'latency',
-          splits: () => x.filter((i) => i % step === 0),
+          // About one label per 90 CSS pixels, so narrow windows do not overlap them.
+          splits: (u) => {
+            const room = Math.max(2, Math.floor(u.bbox.width / devicePixelRatio / 90));
+            const step = Math.max(1, Math.ceil(n / room));
+            return x.filter((i) => i % step === 0);
+          },
           values: (_u, splits) => splits.map((i) => latency(first.bins[i]?.startUs)),
         },
         { scale: 'count', label: overlay ? '% of requests' : 'requests', size: 60 },

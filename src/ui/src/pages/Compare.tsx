@@ -92,7 +92,7 @@ export function Compare(props: { ids: string[] }) {
             <tbody>
               {data.runs.map((r, i) => (
                 <tr key={r.run.id}>
-                  <td>
+                  <td className="nowrap">
                     <span className="swatch" style={{ background: palette[i % palette.length] }} />#{i + 1}
                   </td>
                   <td className="name">

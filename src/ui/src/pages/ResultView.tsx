@@ -256,7 +256,8 @@ export function ResultView(props: { result: RunResult }) {
             <tr>
               <th>duration</th>
               <td>
-                {seconds(s.durationMs)} (+ {seconds(s.warmupMs)} warm-up)
+                {seconds(s.durationMs)}{' '}
+                {s.warmupMs > 0 ? `(+ ${seconds(s.warmupMs)} warm-up)` : '(no warm-up)'}
               </td>
             </tr>
             <tr>
