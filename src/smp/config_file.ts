@@ -41,7 +41,7 @@ export function parsePerformanceTestFile(text: string, options: ReadFileOptions 
 
 /**
  * readPerformanceTestFile reads an already-parsed document (e.g. an API request body). A document
- * with a top-level `test` key is Meshery's test-file shape; anything else is a bare config.
+ * with a top-level `test` or `mesh` key is Meshery's test-file shape; anything else is a bare config.
  * @throws InvalidInputError naming the field path, e.g. `test.clients[1].endpoint_urls[0]`
  */
 export function readPerformanceTestFile(
@@ -53,12 +53,12 @@ export function readPerformanceTestFile(
   if (!isRecord(value)) {
     throw new InvalidInputError(
       '(document)',
-      value,
+      value ?? undefined,
       'a PerformanceTestConfig or a test file (test:, mesh:)',
       source,
     );
   }
-  if (!('test' in value)) {
+  if (!('test' in value) && !('mesh' in value)) {
     const config = smpFromJson('PerformanceTestConfig', value, { source });
     const durationNanos = validatePerformanceTestConfig(config, { source });
     return { config, durationNanos, shape: 'bare', format };
@@ -68,6 +68,7 @@ export function readPerformanceTestFile(
       throw unknownFieldError(key, v, 'a test file (test, mesh)', suggestName(key, TEST_FILE_KEYS), source);
     }
   }
+  if (value.test == null) throw new InvalidInputError('test', undefined, 'a PerformanceTestConfig', source);
   const config = smpFromJson('PerformanceTestConfig', value.test, { source, path: 'test' });
   const durationNanos = validatePerformanceTestConfig(config, { source, path: 'test' });
   const mesh =

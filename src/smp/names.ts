@@ -34,7 +34,8 @@ export function suggestName(key: string, known: readonly string[]): string | und
   let bestDistance = Infinity;
   for (const name of known) {
     const n = squash(name);
-    const distance = n.startsWith(k) || k.startsWith(n) ? Math.abs(n.length - k.length) : editDistance(k, n);
+    const distance =
+      (n.startsWith(k) || k.startsWith(n)) && Math.min(k.length, n.length) >= 3 ? 1 : editDistance(k, n);
     if (distance < bestDistance) [best, bestDistance] = [name, distance];
   }
   return best !== undefined && bestDistance <= Math.max(2, Math.floor(key.length / 3)) ? best : undefined;
