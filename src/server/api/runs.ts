@@ -5,7 +5,7 @@
  */
 import type { Context, Hono } from 'hono';
 import { InvalidInputError } from '../../errors/index.js';
-import { histogramViews } from '../charts.js';
+import { histogramViews, type HistogramView } from '../charts.js';
 import { compare } from '../compare.js';
 import { NotFoundError } from '../errors.js';
 import { latencyHistogramName } from '../export.js';
@@ -15,6 +15,9 @@ import { runOrderFields, type RunOrderField, type RunQuery } from '../store/stor
 import type { ApiContext } from './context.js';
 import { intParam, readBody } from './http.js';
 import { streamRuns } from './stream.js';
+
+/** Stored histograms that hold latencies (µs) and are charted; the rest hold sizes. */
+const latencyHistograms = ['latency', 'uncorrected', 'sendLag', 'connect', 'errors'];
 
 /** Names Meshery's clients sort by, mapped to our columns. */
 const orderAliases: Record<string, RunOrderField> = {
@@ -115,9 +118,12 @@ export function runRoutes(app: Hono, ctx: ApiContext): void {
     if (!run) throw new NotFoundError('run', id);
     const result = await ctx.store.getResult(id);
     if (!result) throw new NotFoundError('result of run', id);
-    const names = Object.keys(result.histograms);
-    const views = histogramViews(names.map((n) => result.histograms[n]!));
-    const charts = Object.fromEntries(names.map((n, i) => [n, views[i]]));
+    // Each latency histogram is binned on its own range; size histograms (bytes) are not charted.
+    const charts: Record<string, HistogramView> = {};
+    for (const name of latencyHistograms) {
+      const encoded = result.histograms[name];
+      if (encoded) charts[name] = histogramViews([encoded])[0]!;
+    }
     return c.json({
       run,
       report: result.report,

@@ -29,6 +29,8 @@ function markerPlugin(view: HistogramView, percentiles: number[]): uPlot.Plugin 
         ctx.save();
         ctx.font = `${11 * devicePixelRatio}px system-ui, sans-serif`;
         ctx.textAlign = 'center';
+        let lastLabelX = -Infinity;
+        let row = 0;
         for (const p of percentiles) {
           const v = view.percentiles.find((q) => q.percentile === p);
           if (!v) continue;
@@ -41,7 +43,10 @@ function markerPlugin(view: HistogramView, percentiles: number[]): uPlot.Plugin 
           ctx.lineTo(x, u.bbox.top + u.bbox.height);
           ctx.stroke();
           ctx.fillStyle = '#495057';
-          ctx.fillText(percentLabel(p), x, u.bbox.top - 4 * devicePixelRatio);
+          // Labels of markers closer than ~34 px go on alternate rows so they stay readable.
+          row = x - lastLabelX < 34 * devicePixelRatio ? 1 - row : 0;
+          lastLabelX = x;
+          ctx.fillText(percentLabel(p), x, u.bbox.top - (4 + row * 12) * devicePixelRatio);
         }
         ctx.restore();
       },
@@ -90,7 +95,7 @@ export function HistogramChart(props: { views: { label: string; view: HistogramV
       });
     });
     const options: Omit<uPlot.Options, 'width' | 'height'> = {
-      padding: [18, 8, 0, 8],
+      padding: [30, 8, 0, 8],
       cursor: { drag: { x: false, y: false } },
       legend: { live: true },
       scales: {

@@ -9,28 +9,56 @@ import { HistogramChart } from '../components/HistogramChart.js';
 import { bytes, count, latency, percentLabel, rate, requested, seconds, time } from '../format.js';
 import { Link, navigate } from '../router.js';
 
+const yesNo = (v: unknown) => (v ? 'yes' : 'no');
+
+/** How each diagnostic the generator reports is labelled and shown; unknown keys are shown as they come. */
+const diagnosticFields: Record<string, [string, (v: unknown) => string]> = {
+  requestedRate: ['requested rate', (v) => `${requested(Number(v ?? 0))} req/s`],
+  achievedRate: ['achieved rate', (v) => `${rate(Number(v))} req/s`],
+  achievedRatio: ['achieved / requested', (v) => `${(Number(v) * 100).toFixed(1)} %`],
+  generatorCpuPercent: ['generator CPU', (v) => `${Number(v).toFixed(1)} % of a core`],
+  eventLoopDelayP99Us: ['event-loop delay p99', (v) => latency(Number(v))],
+  eventLoopDelayMaxUs: ['event-loop delay max', (v) => latency(Number(v))],
+  sendLagP99Us: ['send lag p99', (v) => latency(Number(v))],
+  backlogMax: ['largest backlog', (v) => `${count(Number(v))} requests`],
+  unsent: ['never sent', (v) => `${count(Number(v))} requests`],
+  generatorBound: ['generator-bound', yesNo],
+  latencyFrom: [
+    'latency measured from',
+    (v) => (v === 'scheduled' ? 'scheduled send (CO-corrected)' : 'actual send'),
+  ],
+  warmupMs: ['warm-up', (v) => seconds(Number(v))],
+  warmupRequests: ['warm-up requests (excluded)', (v) => count(Number(v))],
+  bytesSent: ['sent', (v) => bytes(Number(v))],
+  bytesReceived: ['received', (v) => bytes(Number(v))],
+  socketsOpened: ['sockets opened', (v) => count(Number(v))],
+  interrupted: ['stopped early', yesNo],
+};
+
 function Diagnostics(props: { values: Record<string, unknown> }) {
   const entries = Object.entries(props.values).filter(
     ([, v]) => v !== null && v !== undefined && typeof v !== 'object',
   );
-  const warnings = (props.values.warnings ?? []) as string[];
+  const warnings = Array.isArray(props.values.warnings) ? (props.values.warnings as string[]) : [];
   return (
     <>
-      {Array.isArray(warnings) &&
-        warnings.map((w) => (
-          <div key={w} className="alert warn">
-            {w}
-          </div>
-        ))}
+      {warnings.map((w) => (
+        <div key={w} className="alert warn">
+          {w}
+        </div>
+      ))}
       {entries.length ? (
         <table className="kv">
           <tbody>
-            {entries.map(([k, v]) => (
-              <tr key={k}>
-                <th>{k.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase()}</th>
-                <td>{typeof v === 'number' ? (Number.isInteger(v) ? count(v) : v.toFixed(3)) : String(v)}</td>
-              </tr>
-            ))}
+            {entries.map(([k, v]) => {
+              const [label, show] = diagnosticFields[k] ?? [k, (x: unknown) => String(x)];
+              return (
+                <tr key={k} className={k === 'generatorBound' && v ? 'bad' : ''}>
+                  <th>{label}</th>
+                  <td>{show(v)}</td>
+                </tr>
+              );
+            })}
           </tbody>
         </table>
       ) : (
