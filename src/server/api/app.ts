@@ -7,10 +7,11 @@ import { timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Hono } from 'hono';
+import { bodyLimit as limitBody } from 'hono/body-limit';
 import { serveStatic } from '@hono/node-server/serve-static';
-import { NotFoundError, UnauthorizedError } from '../errors.js';
+import { NotFoundError, PayloadTooLargeError, UnauthorizedError } from '../errors.js';
 import type { ApiContext } from './context.js';
-import { errorResponse } from './http.js';
+import { bodyLimit, errorResponse } from './http.js';
 import { openApiDocument } from './openapi.js';
 import { perfRoutes } from './perf.js';
 import { profileRoutes } from './profiles.js';
@@ -43,6 +44,12 @@ export function createApp(ctx: ApiContext, options: AppOptions = {}): Hono {
       await next();
     });
   }
+
+  // Bodies are counted as they stream in, so an endless chunked upload is cut off at the limit.
+  app.use(
+    '/api/*',
+    limitBody({ maxSize: bodyLimit, onError: (c) => errorResponse(c, new PayloadTooLargeError(bodyLimit)) }),
+  );
 
   app.get('/api/system', async (c) => {
     const running = (
