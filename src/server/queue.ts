@@ -51,6 +51,8 @@ export interface RunQueueOptions {
   store: Store;
   generator: LoadGenerator;
   environment: () => Environment;
+  /** the generator's own check of settings, run before a run is stored (throws InvalidInputError) */
+  check?: (settings: RunSettings) => void;
   /** most runs that may wait at once (default 100) */
   maxQueued?: number;
   now?: () => Date;
@@ -74,6 +76,7 @@ export class RunQueue {
   async submit(settings: RunSettings, origin: RunOrigin = {}): Promise<Run> {
     if (this.closed) throw new ConflictError('the server is shutting down');
     if (this.waiting.length >= this.maxQueued) throw new QueueFullError(this.maxQueued);
+    this.options.check?.(settings);
     const run = await this.options.store.createRun({
       id: randomUUID(),
       settings,
