@@ -76,7 +76,7 @@ export class RunQueue {
   async submit(settings: RunSettings, origin: RunOrigin = {}): Promise<Run> {
     if (this.closed) throw new ConflictError('the server is shutting down');
     if (this.waiting.length >= this.maxQueued) throw new QueueFullError(this.maxQueued);
-    this.options.check?.(settings);
+    this.check(settings);
     const run = await this.options.store.createRun({
       id: randomUUID(),
       settings,
@@ -89,6 +89,11 @@ export class RunQueue {
     this.emit({ type: 'queued', runId: run.id, position: this.waiting.length });
     this.pump();
     return run;
+  }
+
+  /** check validates settings as the generator will, without queuing anything. */
+  check(settings: RunSettings): void {
+    this.options.check?.(settings);
   }
 
   /** state tells where an unfinished run is; undefined once it has finished (ask the store). */

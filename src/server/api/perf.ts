@@ -45,6 +45,8 @@ export function perfRoutes(app: Hono, ctx: ApiContext): void {
   app.post('/api/perf/load-test-smps', async (c) => {
     const document = await readBody(c, true);
     const plan = planRuns(document, smpOverrides(c));
+    // Every run is checked before the first is queued: a bad file queues nothing.
+    for (const settings of plan.settings) ctx.queue.check(settings);
     const runs = [];
     for (const settings of plan.settings)
       runs.push(await ctx.queue.submit(withName(settings), { testId: plan.testId || null }));
