@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { MeshplaneError } from '../errors/index.js';
 import type { IO } from './io.js';
+import { registerPerf } from './perf.js';
 import { registerPerfRemote } from './perf-remote.js';
 import { registerServer } from './server.js';
 import { VERSION } from './version.js';
@@ -15,6 +16,7 @@ export type CommandRegistrar = (program: Command, io: IO, setExitCode: (code: nu
 
 /** Every area's subcommands, in the order `--help` lists them. */
 const registrars: CommandRegistrar[] = [
+  registerPerf,
   registerServer,
   // After the local `perf` commands: it adds --server to `perf apply` and the list/view subcommands.
   registerPerfRemote,

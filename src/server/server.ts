@@ -15,7 +15,7 @@ import type { ApiContext } from './api/context.js';
 import { currentEnvironment } from './environment.js';
 import { runFailureCodes } from './errors.js';
 import type { LoadGenerator } from './generator.js';
-import { perfGenerator, supportedGenerators } from './perf-generator.js';
+import { checkSettings, perfGenerator, supportedGenerators } from './perf-generator.js';
 import { RunQueue } from './queue.js';
 import { Scheduler } from './scheduler.js';
 import { defaultDatabasePath, SqliteStore } from './store/sqlite.js';
@@ -97,6 +97,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     store,
     generator: options.generator ?? perfGenerator,
     environment: currentEnvironment,
+    // perf's own checks apply whenever perf runs the tests (the default generator).
+    ...(options.generator && options.generator !== perfGenerator ? {} : { check: checkSettings }),
   });
   queue.onAny((event) => {
     if (event.type === 'finished')

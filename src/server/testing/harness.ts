@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LoadGenerator } from '../generator.js';
 import type { StreamMessage } from '../meshery.js';
-import { fetchGenerator } from './fetch-generator.js';
+import { perfGenerator } from '../perf-generator.js';
 import { startServer, type RunningServer, type ServerOptions } from '../server.js';
 
 /** Target is a loopback HTTP server that answers every request; `delayMs` slows each reply. */
@@ -51,7 +51,7 @@ export function tempDir(): { path: string; remove(): void } {
 }
 
 /** testGenerator is the generator the server tests drive: meshplane's own (perf). */
-export const testGenerator: LoadGenerator = fetchGenerator;
+export const testGenerator: LoadGenerator = perfGenerator;
 
 export interface Harness {
   server: RunningServer;
