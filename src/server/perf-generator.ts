@@ -5,7 +5,14 @@
  * @module
  */
 import { MeshplaneError } from '../errors/index.js';
-import { prepareRun, run, toFortioJson, type FieldNames, type RunOptions, type RunResult } from '../perf/index.js';
+import {
+  prepareRun,
+  run,
+  toFortioJson,
+  type FieldNames,
+  type RunOptions,
+  type RunResult,
+} from '../perf/index.js';
 import { encodeHistogram } from '../stats/index.js';
 import type { LoadGenerator } from './generator.js';
 import type { EncodedHistograms, RunReport, RunSettings } from './model.js';

@@ -48,7 +48,14 @@ export function createApp(ctx: ApiContext, options: AppOptions = {}): Hono {
   // Bodies are counted as they stream in, so an endless chunked upload is cut off at the limit.
   app.use(
     '/api/*',
-    limitBody({ maxSize: bodyLimit, onError: (c) => errorResponse(c, new PayloadTooLargeError(bodyLimit)) }),
+    limitBody({
+      maxSize: bodyLimit,
+      // The rest of the body is never read, so the connection cannot carry another request.
+      onError: (c) => {
+        c.header('connection', 'close');
+        return errorResponse(c, new PayloadTooLargeError(bodyLimit));
+      },
+    }),
   );
 
   app.get('/api/system', async (c) => {

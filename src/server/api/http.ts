@@ -49,7 +49,10 @@ export function errorResponse(c: Context, error: unknown, log?: (line: string) =
 /** readText reads the request body as text, refusing bodies over the limit. */
 export async function readText(c: Context): Promise<string> {
   const declared = Number(c.req.header('content-length') ?? 0);
-  if (declared > bodyLimit) throw new PayloadTooLargeError(bodyLimit);
+  if (declared > bodyLimit) {
+    c.header('connection', 'close');
+    throw new PayloadTooLargeError(bodyLimit);
+  }
   const buffer = await c.req.arrayBuffer();
   if (buffer.byteLength > bodyLimit) throw new PayloadTooLargeError(bodyLimit);
   return new TextDecoder().decode(buffer);

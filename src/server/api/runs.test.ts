@@ -85,6 +85,19 @@ test('downloads: SMP YAML (named result_<id>.yaml), SMP JSON, .hgrm — all from
   assert.match(json.headers.get('content-disposition')!, /result_.*\.json$/);
   assert.equal(((await json.json()) as { id: string }).id, run.id);
 
+  const fortioResponse = await fetch(`${h.server.url}/api/perf/result?id=${run.id}&format=fortio`);
+  assert.match(fortioResponse.headers.get('content-disposition')!, /result_.*\.fortio\.json$/);
+  const fortio = (await fortioResponse.json()) as {
+    RetCodes: Record<string, number>;
+    DurationHistogram: { Count: number; Percentiles: { Percentile: number; Value: number }[] };
+    RequestedQPS: string;
+  };
+  assert.equal(fortio.DurationHistogram.Count, run.summary!.requestCount);
+  assert.equal(fortio.RetCodes['200'], run.summary!.requestCount);
+  assert.equal(fortio.RequestedQPS, '200');
+  const p50 = fortio.DurationHistogram.Percentiles.find((p) => p.Percentile === 50)!.Value;
+  assert.ok(p50 > 0 && p50 < 10, 'fortio histograms are in seconds');
+
   const hgrm = await (await fetch(`${h.server.url}/api/perf/result?id=${run.id}&format=hgrm`)).text();
   assert.match(hgrm, /Value\s+Percentile\s+TotalCount/);
   assert.match(hgrm, new RegExp(`Total count\\s*=\\s*${run.summary!.requestCount}\\b`));
