@@ -36,7 +36,7 @@ function latencyMicros(result: StoredResult): {
     const p = (x: number) => h.percentile(x);
     return {
       min: h.min,
-      mean: Math.min(Math.max(h.mean, h.min), h.max),
+      mean: Math.min(Math.max(Math.round(h.mean), h.min), h.max), // to the microsecond, like the rest
       p50: p(50),
       p90: p(90),
       p99: p(99),
@@ -56,7 +56,7 @@ export function smpResult(run: Run, result: StoredResult): PerformanceTestResult
     id: run.id,
     startTime: new Date(result.report.startTime),
     endTime: new Date(result.report.endTime),
-    actualQps: result.report.actualQps,
+    actualQps: Math.round(result.report.actualQps * 1000) / 1000,
     latencyMicros: latencyMicros(result),
     testId: run.testId ?? run.profileId ?? '',
     envId: `${env.hostname}`,

@@ -128,7 +128,11 @@ export const perfGenerator: LoadGenerator = async (settings, control) => {
       control.onProgress({
         phase: event.phase === 'warmup' || event.phase === 'connecting' ? 'warmup' : 'measure',
         elapsedMs: event.measuredMs,
-        remainingMs: event.remainingMs ?? Math.max(0, durationMs - event.measuredMs),
+        // During warm-up the whole measured window is still ahead.
+        remainingMs:
+          event.phase === 'warmup' || event.phase === 'connecting'
+            ? durationMs
+            : (event.remainingMs ?? Math.max(0, durationMs - event.measuredMs)),
         requests: event.completed,
         errors: event.errors,
         currentRate: event.rate,

@@ -187,8 +187,8 @@ export class RunQueue {
     this.active = active;
     active.done = this.execute(active).finally(() => {
       this.active = undefined;
-      this.announcePositions();
       this.pump();
+      this.announcePositions();
     });
   }
 
