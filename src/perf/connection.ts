@@ -81,14 +81,8 @@ export function classifyError(error: (Error & { code?: string }) | null): ErrorK
   if (code === 'ECONNRESET' || code === 'EPIPE') return 'reset';
   if (code === 'ETIMEDOUT') return 'timeout';
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'dns';
-  if (
-    code.startsWith('ERR_SSL') ||
-    code.startsWith('ERR_TLS') ||
-    tlsCodes.has(code) ||
-    /ssl|tls|certificate/i.test(error.message)
-  ) {
+  if (/^ERR_(SSL|TLS)/.test(code) || tlsCodes.has(code) || /ssl|tls|certificate/i.test(error.message))
     return 'tls';
-  }
   return 'other';
 }
 

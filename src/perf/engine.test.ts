@@ -176,13 +176,18 @@ test('open loop: requests arrive on one global schedule at the requested rate', 
   try {
     const r = await run({ url: server.url, connections: 4, qps: 400, duration: '1s', warmup: 0 });
     assert.equal(r.requests, 400);
-    assert.ok(Math.abs(r.diagnostics.achievedRate - 400) < 4, `achieved ${r.diagnostics.achievedRate}`);
-    // Arrivals are evenly spread: each 100 ms window holds 40 of them, give or take a timer tick.
+    assert.ok(Math.abs(r.diagnostics.achievedRate - 400) < 12, `achieved ${r.diagnostics.achievedRate}`);
+    // Request i arrives near first + i × 2.5 ms. Timers tick every ~1 ms; a busy shared machine adds
+    // stalls, after which the backlog is sent at once, so the bounds are generous but still tight
+    // enough to catch per-second budgets (autocannon) or per-connection bursts.
     const first = server.requests[0]!.at;
-    const windows = new Array<number>(10).fill(0);
-    for (const req of server.requests) windows[Math.min(9, Math.floor((req.at - first) / 100))]!++;
-    for (const [i, n] of windows.entries())
-      assert.ok(n >= 30 && n <= 50, `window ${i} had ${n} requests: ${windows}`);
+    const lateness = server.requests
+      .map((req, i) => Math.abs(req.at - first - i * 2.5))
+      .sort((a, b) => a - b);
+    const median = lateness[200]!;
+    const p90 = lateness[360]!;
+    assert.ok(median < 10, `median lateness ${median.toFixed(2)} ms`);
+    assert.ok(p90 < 100, `p90 lateness ${p90.toFixed(2)} ms`);
     assert.ok(
       r.histograms.sendLag!.percentile(50) < 20_000,
       `send lag p50 ${r.histograms.sendLag!.percentile(50)} µs`,

@@ -22,6 +22,11 @@ import type { ResolvedRunOptions } from './options.js';
 import { buildRequest, RequestBatches } from './request.js';
 import { emptyErrorCounts, type ErrorKind, type RunResult } from './result.js';
 
+/** Sampling interval of the event-loop delay monitor, ms. */
+const ELD_RESOLUTION_MS = 5;
+/** Shortest measured window for which CPU and event-loop delay are reported. */
+const MIN_DIAGNOSTIC_WINDOW_MS = 250;
+
 export class LoadEngine implements ConnectionHost {
   readonly endpoint: Endpoint;
   tlsSession: Buffer | undefined;
@@ -191,7 +196,7 @@ export class LoadEngine implements ConnectionHost {
     if (this.phase === 'warmup') this.phase = 'measure';
     this.startWall = Date.now();
     this.cpu0 = process.cpuUsage();
-    this.eld = monitorEventLoopDelay({ resolution: 5 });
+    this.eld = monitorEventLoopDelay({ resolution: ELD_RESOLUTION_MS });
     this.eld.enable();
   }
 
@@ -447,17 +452,20 @@ export class LoadEngine implements ConnectionHost {
     const requests = this.responses + this.failures;
     const achievedRate = measuredMs > 0 ? (requests / measuredMs) * 1000 : 0;
     let cpu: RunResult['diagnostics']['cpu'] = null;
-    if (this.cpu && measuredMs > 0) {
+    // Below a quarter second the CPU share is dominated by start-up work (JIT, GC): not a finding.
+    if (this.cpu && measuredMs >= MIN_DIAGNOSTIC_WINDOW_MS) {
       const user = (this.cpu.user / 1000 / measuredMs) * 100;
       const system = (this.cpu.system / 1000 / measuredMs) * 100;
       cpu = { userPercent: user, systemPercent: system, totalPercent: user + system };
     }
     let eventLoopDelay: RunResult['diagnostics']['eventLoopDelay'] = null;
-    if (this.eld && this.eld.count > 0) {
+    if (this.eld && this.eld.count > 0 && measuredMs >= MIN_DIAGNOSTIC_WINDOW_MS) {
+      // The monitor records whole intervals between its timer's runs; the delay is what exceeds the interval.
+      const lateUs = (ns: number): number => Math.max(0, Math.round(ns / 1000 - ELD_RESOLUTION_MS * 1000));
       eventLoopDelay = {
-        p50Us: Math.round(this.eld.percentile(50) / 1000),
-        p99Us: Math.round(this.eld.percentile(99) / 1000),
-        maxUs: Math.round(this.eld.max / 1000),
+        p50Us: lateUs(this.eld.percentile(50)),
+        p99Us: lateUs(this.eld.percentile(99)),
+        maxUs: lateUs(this.eld.max),
       };
     }
     const statusCodes: Record<string, number> = {};

@@ -32,6 +32,8 @@ export { ERROR_KINDS } from './result.js';
 export type { RunResult, RunHistograms, Diagnostics, ErrorKind } from './result.js';
 export { GENERATOR_CPU_LIMIT_PERCENT, EVENT_LOOP_DELAY_LIMIT_US } from './diagnostics.js';
 export { parseGoDuration, formatGoDuration } from './duration.js';
+export { latencySummaryMs, endTime } from './summary.js';
+export type { LatencySummaryMs } from './summary.js';
 export { PerfErrorCode } from './errors.js';
 export { toFortioJson, fortioHistogram, FORTIO_PERCENTILES } from './report/fortio.js';
 export type {

@@ -93,8 +93,8 @@ export interface RunResult {
   /** Responses per status code. */
   statusCodes: Record<string, number>;
   errors: { total: number; byKind: Record<ErrorKind, number>; samples: Partial<Record<ErrorKind, string>> };
-  /** Bytes of measured requests sent and responses received. */
-  bytes: { sent: number; received: number };
+  /** Bytes of measured requests sent and responses received (null when the generator does not report it). */
+  bytes: { sent: number; received: number | null };
   /** Sockets opened per connection over the whole run (reconnects included). */
   sockets: number[];
   histograms: RunHistograms;

@@ -215,7 +215,7 @@ function toResult(
       byKind,
       samples: failures > 0 ? { other: 'failed requests reported by hey (kind unknown)' } : {},
     },
-    bytes: { sent: requests * buildRequest(o).length, received: 0 },
+    bytes: { sent: requests * buildRequest(o).length, received: null },
     sockets: [],
     histograms: {
       latency: s.histogram,

@@ -79,19 +79,57 @@ interface WrkOutput {
   bytes: number;
   errors: { connect: number; read: number; write: number; status: number; timeout: number };
   histogram: Histogram;
+  /** The distribution was dumped value by value (not rebuilt from percentiles). */
   exact: boolean;
+  /** wrk's synthetic samples could not be removed: the histogram is wrk's corrected one. */
+  corrected: boolean;
 }
 
-/** parseWrkOutput reads the lines the script's done hook printed. */
-export function parseWrkOutput(stdout: string): WrkOutput | null {
+/**
+ * uncorrectWrk undoes wrk 4's built-in latency correction. Before `done`, wrk adds synthetic
+ * samples (stats_correct): every value n ≥ 2e also counts at n−e, n−2e, … while above e, where
+ * e = runtime_us / (requests / connections) (integer divisions). Walking values from the top with
+ * a running sum per residue mod e recovers the measured counts. Returns null if they do not add up.
+ */
+export function uncorrectWrk(
+  values: Array<[number, number]>,
+  durationUs: number,
+  requests: number,
+  connections: number,
+): Array<[number, number]> | null {
+  const perConnection = Math.floor(requests / connections);
+  if (perConnection === 0) return values;
+  const e = Math.floor(durationUs / perConnection);
+  if (e <= 0) return values;
+  const sorted = [...values].sort((a, b) => b[0] - a[0]);
+  const sums = new Map<number, number>();
+  const out: Array<[number, number]> = [];
+  for (const [v, c] of sorted) {
+    let original = c;
+    if (v > e) {
+      const r = v % e;
+      const synthetic = sums.get(r) ?? 0;
+      original = c - synthetic;
+      if (original < 0) return null;
+      sums.set(r, synthetic + original);
+    }
+    if (original > 0) out.push([v, original]);
+  }
+  const total = out.reduce((a, [, c]) => a + c, 0);
+  return total <= requests ? out.reverse() : null;
+}
+
+/** parseWrkOutput reads the lines the script's done hook printed (see wrkScript). */
+export function parseWrkOutput(stdout: string, connections = 1): WrkOutput | null {
   const histogram = new Histogram();
   let summary: number[] | null = null;
   let exact = true;
   const grid: Array<[number, number]> = [];
+  const values: Array<[number, number]> = [];
   for (const line of stdout.split('\n')) {
     const parts = line.trim().split(/\s+/);
     if (parts[0] === 'MESHPLANE-SUMMARY') summary = parts.slice(1).map(Number);
-    else if (parts[0] === 'MESHPLANE-L') histogram.recordCount(Number(parts[1]), Number(parts[2]));
+    else if (parts[0] === 'MESHPLANE-L') values.push([Number(parts[1]), Number(parts[2])]);
     else if (parts[0] === 'MESHPLANE-P') {
       exact = false;
       grid.push([Number(parts[1]), Number(parts[2])]);
@@ -108,7 +146,12 @@ export function parseWrkOutput(stdout: string): WrkOutput | null {
     number,
     number,
   ];
-  if (!exact) {
+  let corrected = false;
+  if (exact) {
+    const measured = uncorrectWrk(values, durationUs, requests, connections);
+    corrected = measured === null;
+    for (const [v, c] of measured ?? values) histogram.recordCount(v, c);
+  } else {
     // Rebuild the distribution from the percentile grid: each step's share sits at its value.
     let previous = 0;
     for (const [p, v] of grid) {
@@ -117,7 +160,15 @@ export function parseWrkOutput(stdout: string): WrkOutput | null {
       previous = p;
     }
   }
-  return { durationUs, requests, bytes, errors: { connect, read, write, status, timeout }, histogram, exact };
+  return {
+    durationUs,
+    requests,
+    bytes,
+    errors: { connect, read, write, status, timeout },
+    histogram,
+    exact,
+    corrected,
+  };
 }
 
 export class WrkRunner {
@@ -185,7 +236,7 @@ export class WrkRunner {
           deadlineMs: seconds * 1000,
         });
         stop();
-        warmupRequests = parseWrkOutput(warm.stdout)?.requests ?? 0;
+        warmupRequests = parseWrkOutput(warm.stdout, o.connections)?.requests ?? 0;
       }
       const startTime = new Date().toISOString();
       const stop = progressTicks(ctx, 'measure', o.durationMs, o.warmupMs);
@@ -196,7 +247,7 @@ export class WrkRunner {
             deadlineMs: o.durationMs! + o.timeoutMs,
           });
       stop();
-      const parsed = parseWrkOutput(outcome.stdout);
+      const parsed = parseWrkOutput(outcome.stdout, o.connections);
       if (!parsed) {
         const message =
           (outcome.stderr || outcome.stdout).trim().split('\n').pop() ||
@@ -218,6 +269,7 @@ function failed(o: ResolvedRunOptions, error: string, interrupted: boolean): Run
     errors: { connect: 0, read: 0, write: 0, status: 0, timeout: 0 },
     histogram: new Histogram(),
     exact: true,
+    corrected: false,
   };
   const result = toResult(o, parsed, new Date().toISOString(), 0, interrupted);
   result.error = error;
@@ -260,8 +312,21 @@ function toResult(
     plannedMs: o.durationMs,
   });
   const limitations = [...WRK_LIMITATIONS];
-  if (!w.exact)
-    limitations.push('latency rebuilt from a percentile grid: the distribution was too wide to dump exactly');
+  // wrk pads its latency distribution with synthetic samples derived from the mean interval per
+  // connection before handing it over; say whether they could be removed.
+  if (!w.exact) {
+    limitations.push(
+      'latency rebuilt from a percentile grid (the distribution was too wide to dump value by value); it includes the synthetic samples wrk adds from the mean interval per connection',
+    );
+  } else if (w.corrected) {
+    limitations.push(
+      'latency includes the synthetic samples wrk adds from the mean interval per connection (they could not be removed)',
+    );
+  } else {
+    limitations.push(
+      'wrk pads its latency distribution with synthetic samples; meshplane removed them, so the histogram holds the measured responses',
+    );
+  }
   const responseSize = new Histogram();
   if (w.requests > 0) responseSize.recordCount(Math.round(w.bytes / w.requests), w.requests);
   return {

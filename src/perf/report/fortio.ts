@@ -56,7 +56,7 @@ export interface MeshplaneExtension {
     errorsByKind: Record<ErrorKind, number>;
     errorSamples: Partial<Record<ErrorKind, string>>;
   };
-  bytes: { sent: number; received: number };
+  bytes: { sent: number; received: number | null };
   diagnostics: Diagnostics;
   interrupted: boolean;
   error: string | null;

@@ -105,9 +105,8 @@ export function formatText(result: RunResult): string {
     const sample = result.errors.samples[k];
     if (sample) lines.push(`               ${k}: ${sample}`);
   }
-  lines.push(
-    `  transfer     ${formatBytes(result.bytes.received)} received, ${formatBytes(result.bytes.sent)} sent`,
-  );
+  const received = result.bytes.received === null ? 'not measured' : formatBytes(result.bytes.received);
+  lines.push(`  transfer     ${received} received, ${formatBytes(result.bytes.sent)} sent`);
 
   const h = result.histograms;
   lines.push('');
