@@ -3,7 +3,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parse as parseYaml } from 'yaml';
+import { Command, CommanderError } from 'commander';
 import { main } from './main.js';
+import { registerPerfRemote } from './perf-remote.js';
 import type { IO } from './io.js';
 import { startHarness, tempDir } from '../server/testing/harness.js';
 
@@ -121,4 +123,42 @@ test('the client reports an unreachable server and a bad file clearly', async ()
     2,
   );
   assert.match(noFile.err(), /--file is "\/nonexistent\/test.yaml"; expected a readable file \(ENOENT\)/);
+});
+
+test('when a local `perf apply` exists, --server takes it over and the local action does not run', async () => {
+  const h = await startHarness();
+  const dir = tempDir();
+  try {
+    const file = join(dir.path, 't.yaml');
+    writeFileSync(
+      file,
+      `name: local or remote\nduration: 300ms\nclients:\n  - protocol: 1\n    connections: 1\n    rps: 50\n    endpoint_urls: ['${h.target.url}']\n`,
+    );
+    const build = () => {
+      const program = new Command('meshplane').exitOverride();
+      const ran = { local: 0 };
+      program
+        .command('perf')
+        .command('apply')
+        .requiredOption('-f, --file <path>', 'file')
+        .option('-o, --output <format>', 'format', 'text')
+        .action(() => void ran.local++);
+      const io = captureIO();
+      registerPerfRemote(program, io, () => {});
+      return { program, ran, io };
+    };
+    const remote = build();
+    await assert.rejects(
+      remote.program.parseAsync(['perf', 'apply', '-f', file, '--server', h.server.url], { from: 'user' }),
+      (e: unknown) => e instanceof CommanderError && e.exitCode === 0,
+    );
+    assert.equal(remote.ran.local, 0, 'the local action did not run');
+    assert.match(remote.io.out(), /local or remote\s+-\s+completed/);
+    const local = build();
+    await local.program.parseAsync(['perf', 'apply', '-f', file], { from: 'user' });
+    assert.equal(local.ran.local, 1, 'without --server the local apply runs');
+  } finally {
+    await h.close();
+    dir.remove();
+  }
 });
