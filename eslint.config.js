@@ -30,4 +30,10 @@ export default tseslint.config(
     files: ['src/*/*/**/*.ts'],
     rules: { 'no-restricted-imports': 'off' },
   },
+  {
+    // The web UI runs in the browser and has its own layout inside src/ui (pages, components).
+    files: ['src/ui/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: { 'no-restricted-imports': 'off' },
+  },
 );

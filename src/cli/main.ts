@@ -9,13 +9,22 @@ import type { IO } from './io.js';
 import { registerMeshCommands } from './mesh/mesh_commands.js';
 import { registerResourceCommands } from './mesh/resource_commands.js';
 import { registerPerf } from './perf.js';
+import { registerPerfRemote } from './perf-remote.js';
+import { registerServer } from './server.js';
 import { VERSION } from './version.js';
 
 /** Registers the subcommands of one area (perf, mesh, server…) on the root program. */
 export type CommandRegistrar = (program: Command, io: IO, setExitCode: (code: number) => void) => void;
 
 /** Every area's subcommands, in the order `--help` lists them. */
-const registrars: CommandRegistrar[] = [registerPerf, registerMeshCommands, registerResourceCommands];
+const registrars: CommandRegistrar[] = [
+  registerPerf,
+  registerMeshCommands,
+  registerResourceCommands,
+  registerServer,
+  // After the local `perf` commands: it adds --server to `perf apply` and the list/view subcommands.
+  registerPerfRemote,
+];
 
 /** buildProgram creates the root command with every area's subcommands. */
 export function buildProgram(io: IO, setExitCode: (code: number) => void): Command {

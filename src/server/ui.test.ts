@@ -1,0 +1,184 @@
+// The web UI in a real browser (Debian's Chromium driven by playwright-core) against a real server:
+// the run form, the live view, the result chart, compare, and the SMP download. On failure a
+// screenshot is saved to test-output/ (outside git).
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { parse as parseYaml } from 'yaml';
+import { startHarness, tempDir, type Harness } from './testing/harness.js';
+
+const chromiumPath = '/usr/bin/chromium';
+const outputDir = fileURLToPath(new URL('../../test-output/', import.meta.url));
+const skip = existsSync(chromiumPath)
+  ? false
+  : `${chromiumPath} is not installed (scripts/install-system-deps.sh)`;
+
+let h: Harness;
+let browser: BrowserContext;
+let page: Page;
+const profile = tempDir();
+
+before(async () => {
+  if (skip) return;
+  h = await startHarness();
+  browser = await chromium.launchPersistentContext(profile.path, {
+    executablePath: chromiumPath,
+    headless: true,
+    acceptDownloads: true,
+    viewport: { width: 1280, height: 800 },
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  page = await browser.newPage();
+  page.setDefaultTimeout(20_000);
+});
+
+after(async () => {
+  if (skip) return;
+  await browser?.close();
+  await h?.close();
+  profile.remove();
+});
+
+/** step runs one part of the walk-through and saves a screenshot when it fails. */
+async function step(name: string, fn: () => Promise<void>): Promise<void> {
+  try {
+    await fn();
+  } catch (error) {
+    mkdirSync(outputDir, { recursive: true });
+    const file = join(outputDir, `ui-${name}.png`);
+    await page.screenshot({ path: file, fullPage: true }).catch(() => {});
+    throw new Error(`${name} failed (screenshot: ${file}): ${(error as Error).message}`, { cause: error });
+  }
+}
+
+async function runFromForm(name: string, concurrency: string): Promise<string> {
+  await page.goto(`${h.server.url}/`);
+  await page.fill('input[name=name]', name);
+  await page.fill('input[name=mesh]', 'none');
+  await page.fill('input[name=url]', h.target.url);
+  await page.fill('input[name=concurrency]', concurrency);
+  await page.fill('input[name=qps]', '200');
+  await page.fill('input[name=duration]', '1s');
+  await page.click('summary:has-text("Advanced")');
+  await page.fill('input[name=warmup]', '0s');
+  await page.click('button:has-text("Run test")');
+  await page.waitForURL(/\/runs\/[0-9a-f-]{36}$/);
+  const id = /\/runs\/([0-9a-f-]{36})$/.exec(page.url())![1]!;
+  await page.waitForSelector('[data-testid=percentiles]');
+  return id;
+}
+
+test(
+  'run from the form, watch it, read the chart, compare two runs, download the SMP file',
+  { skip },
+  async () => {
+    let first = '';
+    let second = '';
+    await step('form-shows-errors', async () => {
+      await page.goto(`${h.server.url}/`);
+      await page.fill('input[name=url]', 'not a url');
+      await page.click('button:has-text("Run test")');
+      await page.waitForSelector('.alert.error');
+      assert.match(
+        (await page.textContent('.alert.error')) ?? '',
+        /url is "not a url"; expected an absolute http/,
+      );
+      assert.equal(
+        await page.locator('.field.invalid input[name=url]').count(),
+        1,
+        'the URL field is marked',
+      );
+    });
+
+    await step('first-run', async () => {
+      first = await runFromForm('browser run A', '2');
+      assert.equal(await page.textContent('h1'), 'browser run A');
+      assert.ok((await page.locator('.chart canvas').count()) >= 1, 'the histogram is drawn');
+      const legend = (await page.textContent('.chart .u-legend')) ?? '';
+      assert.match(legend, /requests/);
+      assert.match(legend, /cumulative %/);
+      const rows = await page.locator('[data-testid=percentiles] tbody tr').allTextContents();
+      assert.ok(
+        rows.some((r) => /^p99\.9/.test(r)),
+        rows.join('|'),
+      );
+      assert.ok(rows.some((r) => /^max/.test(r)));
+      assert.match((await page.textContent('.figures')) ?? '', /requested 200/);
+      assert.match((await page.textContent('body')) ?? '', /Node\.js\s*v20/);
+    });
+
+    await step('second-run', async () => {
+      second = await runFromForm('browser run B', '3');
+    });
+
+    await step('results-and-compare', async () => {
+      await page.goto(`${h.server.url}/results`);
+      await page.waitForSelector(`tr[data-run-id="${first}"]`);
+      await page.check(`tr[data-run-id="${first}"] input[type=checkbox]`);
+      await page.check(`tr[data-run-id="${second}"] input[type=checkbox]`);
+      await page.click('button:has-text("Compare 2 selected")');
+      await page.waitForURL(/\/compare\?ids=/);
+      await page.waitForSelector('.chart canvas');
+      assert.match(
+        (await page.textContent('[data-testid=compare-warnings]')) ?? '',
+        /concurrency differs: 2 vs 3/,
+      );
+      const legend = (await page.textContent('.chart .u-legend')) ?? '';
+      assert.match(legend, /browser run A/);
+      assert.match(legend, /browser run B/);
+    });
+
+    await step('search', async () => {
+      await page.goto(`${h.server.url}/results`);
+      await page.fill('input[name=search]', 'run B');
+      await page.waitForFunction("document.querySelectorAll('tr[data-run-id]').length === 1");
+      assert.equal(await page.locator(`tr[data-run-id="${second}"]`).count(), 1);
+    });
+
+    await step('download-smp', async () => {
+      await page.goto(`${h.server.url}/runs/${first}`);
+      await page.waitForSelector('[data-testid=percentiles]');
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.click('button:has-text("SMP YAML")'),
+      ]);
+      assert.equal(download.suggestedFilename(), `result_${first}.yaml`);
+      const smp = parseYaml(readFileSync((await download.path())!, 'utf8')) as {
+        id: string;
+        actual_qps: number;
+        latencies_ms: { p50: number; p99: number };
+        labels: Record<string, string>;
+      };
+      assert.equal(smp.id, first);
+      assert.equal(smp.labels.name, 'browser run A');
+      assert.equal(smp.labels.mesh, 'none');
+      assert.ok(smp.actual_qps > 0);
+      assert.ok(smp.latencies_ms.p50 > 0 && smp.latencies_ms.p99 >= smp.latencies_ms.p50);
+    });
+
+    await step('narrow-window', async () => {
+      await page.setViewportSize({ width: 400, height: 800 });
+      for (const path of ['/', `/runs/${first}`]) {
+        await page.goto(`${h.server.url}${path}`);
+        await page.waitForSelector('h1');
+        const overflow = (await page.evaluate(
+          'document.documentElement.scrollWidth - window.innerWidth',
+        )) as number;
+        assert.ok(overflow <= 0, `${path} scrolls sideways by ${overflow}px at 400px`);
+      }
+      await page.setViewportSize({ width: 1280, height: 800 });
+    });
+  },
+);
