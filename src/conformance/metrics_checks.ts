@@ -75,7 +75,7 @@ export async function runMetricsCheck(check: MetricsCheck, ctx: MetricsContext):
 
 async function countsPerResource(ctx: MetricsContext): Promise<string[]> {
   await Promise.all(APP_NAMES.map((app) => ctx.apps[app].resetMetrics(ctx.signal)));
-  await sendCalls(KNOWN_CALLS, ctx);
+  await sendCalls(KNOWN_CALLS, { ...ctx, trafficScale: 1 });
   const a = await ctx.apps['app-a'].metrics(ctx.signal);
   const okCalls = KNOWN_TRAFFIC.bSuccesses + KNOWN_TRAFFIC.cSuccesses;
   if (a.RespSucceeded.length !== okCalls || a.RespFailed.length !== KNOWN_TRAFFIC.bFailures) {
@@ -193,7 +193,10 @@ async function v1alpha2Shapes(ctx: MetricsContext): Promise<string[]> {
 async function trafficSplitBackends(ctx: MetricsContext): Promise<string[]> {
   await Promise.all(APP_NAMES.map((app) => ctx.apps[app].resetMetrics(ctx.signal)));
   const n = KNOWN_TRAFFIC.splitRequests;
-  await sendCalls([{ from: 'app-a', service: 'app-svc', path: '/echo', count: n }], ctx);
+  await sendCalls([{ from: 'app-a', service: 'app-svc', path: '/echo', count: n }], {
+    ...ctx,
+    trafficScale: 1,
+  });
   const [b, c] = await Promise.all([
     ctx.apps['app-b'].metrics(ctx.signal),
     ctx.apps['app-c'].metrics(ctx.signal),

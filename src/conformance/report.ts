@@ -24,6 +24,7 @@ export interface ConformanceDocument {
   driver: string;
   mesh: { name: string; version: string };
   interrupted: boolean;
+  trafficScale?: number;
   /** SMI API versions the mesh claimed ("group/version": kinds). */
   served: Record<string, string[]>;
   totals: {
@@ -53,6 +54,7 @@ export function conformanceDocument(run: ConformanceRun): ConformanceDocument {
     driver: run.driver,
     mesh: run.mesh,
     interrupted: run.interrupted,
+    ...(run.trafficScale ? { trafficScale: run.trafficScale } : {}),
     served: Object.fromEntries(run.served.map((api) => [`${api.group}/${api.version}`, api.kinds])),
     totals: {
       steps: steps.length,
@@ -98,6 +100,7 @@ function formatText(run: ConformanceRun): string {
   const total = score.totalSteps;
   out.push(
     `SMI conformance of ${[run.mesh.name, run.mesh.version].filter(Boolean).join(' ')} (driver ${run.driver}): ${total} steps in ${run.suites.length} suites` +
+      (run.trafficScale ? ` (repeated calls scaled to ${Math.round(run.trafficScale * 100)} %)` : '') +
       (run.interrupted ? ' — INTERRUPTED' : ''),
     '',
   );

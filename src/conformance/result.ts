@@ -48,6 +48,8 @@ export interface ConformanceRun {
   suites: SuiteResult[];
   /** True when Ctrl-C (or the caller's signal) stopped the run. */
   interrupted: boolean;
+  /** Present when repeated calls were scaled down (RunOptions.trafficScale < 1). */
+  trafficScale?: number;
 }
 
 /** firstFailedStep is the number of the first step that did not pass, or undefined when all passed. */

@@ -29,6 +29,12 @@ export interface RunOptions {
   metricsTimeoutMs?: number;
   /** /call requests in flight at once (default 8). */
   concurrency?: number;
+  /**
+   * Multiplies the request count of every repeated call (default 1, the product's sizes). Below 1
+   * the statistical checks keep their α but lose power: for quick runs against a mesh expected to
+   * fail, such as the no-mesh test. TrafficMetrics traffic is never scaled.
+   */
+  trafficScale?: number;
   /** Skip the rest of a suite after its first failed step (kuttl's behaviour). */
   failFast?: boolean;
   /** Namespace prefix (default "smi"); a random suffix makes each namespace fresh. */
@@ -38,7 +44,13 @@ export interface RunOptions {
   onSuiteStart?: (suite: SuiteName, namespace: string) => void;
 }
 
-const DEFAULTS = { settleTimeoutMs: 5000, readyTimeoutMs: 60_000, metricsTimeoutMs: 10_000, concurrency: 8 };
+const DEFAULTS = {
+  settleTimeoutMs: 5000,
+  readyTimeoutMs: 60_000,
+  metricsTimeoutMs: 10_000,
+  concurrency: 8,
+  trafficScale: 1,
+};
 
 /** claimsOf answers from the API versions the mesh serves. */
 export function claimsOf(served: ServedApi[]): Claims {
@@ -67,6 +79,9 @@ export async function runConformance(driver: MeshDriver, options: RunOptions = {
     if (!Number.isInteger(opts[key]) || opts[key] <= 0)
       throw new InvalidInputError(key, opts[key], 'a positive integer');
   }
+  if (!(opts.trafficScale > 0 && opts.trafficScale <= 1)) {
+    throw new InvalidInputError('trafficScale', opts.trafficScale, 'a number in (0, 1]');
+  }
   const signal = options.signal ?? new AbortController().signal;
   const startedAt = new Date();
   const info = await driver.describe({ signal });
@@ -83,6 +98,7 @@ export async function runConformance(driver: MeshDriver, options: RunOptions = {
     served: info.served,
     suites: results,
     interrupted: signal.aborted,
+    ...(opts.trafficScale === 1 ? {} : { trafficScale: opts.trafficScale }),
   };
 }
 
@@ -98,6 +114,8 @@ class SuiteRun {
   #instances: Record<AppName, Instance> | undefined;
   /** Set when a later step cannot run (namespace or app missing). */
   #blockedBy: string | undefined;
+  /** When the last change was applied, and whether the driver knew it to be in effect after settling. */
+  #lastChange = { at: 0, exact: true };
 
   constructor(suite: Suite, driver: MeshDriver, claims: Claims, opts: Settings) {
     this.#suite = suite;
@@ -185,14 +203,14 @@ class SuiteRun {
         result.deleted = toDelete.map(describeObject);
       }
       if (step.deploy) await this.#deploy(call);
-      let exact = true;
       if (toApply.length > 0 || step.delete) {
+        const changedAt = performance.now();
         const settled = await this.#driver.settle(this.namespace, this.#opts.settleTimeoutMs, call);
         result.settleMs = settled.waitedMs;
-        exact = settled.exact;
+        this.#lastChange = { at: changedAt, exact: settled.exact };
         if (settled.note) result.warnings.push(settled.note);
       }
-      if (step.check) result.reasons = await this.#check(step.check, exact, performance.now());
+      if (step.check) result.reasons = await this.#check(step.check);
     } catch (error) {
       result.reasons.push(message(error));
       if (step.deploy) this.#blockedBy = `step ${number} (${step.name}) failed`;
@@ -217,8 +235,11 @@ class SuiteRun {
     this.#apps = apps;
   }
 
-  /** #check runs a check; when settling was not exact, a failing traffic check is retried until the settle timeout. */
-  async #check(check: Check, exactSettle: boolean, changedAt: number): Promise<string[]> {
+  /**
+   * #check runs a check. When the driver could not tell that the last change is in effect, a
+   * failing traffic check is retried until the settle timeout has passed since that change.
+   */
+  async #check(check: Check): Promise<string[]> {
     switch (check.kind) {
       case 'served': {
         if (this.#claims.serves(check.apiVersion, check.resource)) return [];
@@ -238,13 +259,15 @@ class SuiteRun {
           instances,
           signal: this.#opts.signal,
           concurrency: this.#opts.concurrency,
+          trafficScale: this.#opts.trafficScale,
           metricsTimeoutMs: this.#opts.metricsTimeoutMs,
         };
         if (check.kind === 'metrics') return runMetricsCheck(check.check, ctx);
         for (;;) {
           const reasons = await runPhases(check.phases, ctx);
-          const late = performance.now() - changedAt >= this.#opts.settleTimeoutMs;
-          if (reasons.length === 0 || exactSettle || late || this.#opts.signal.aborted) return reasons;
+          const late = performance.now() - this.#lastChange.at >= this.#opts.settleTimeoutMs;
+          if (reasons.length === 0 || this.#lastChange.exact || late || this.#opts.signal.aborted)
+            return reasons;
           await new Promise((r) => setTimeout(r, 200));
         }
       }

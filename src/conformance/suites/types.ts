@@ -37,10 +37,10 @@ export type Expectation =
   | { kind: 'outcomes'; app: AppName; succeeded: Target[]; failed: Target[] }
   /** `app`'s ReqReceived is exactly `from` (callers' ServiceName values, in order). */
   | { kind: 'received'; app: AppName; from: string[] }
-  /** The number of entries in `app`'s ReqReceived compares to `value`. */
-  | { kind: 'receivedCount'; app: AppName; op: '==' | '>' | '>='; value: number }
-  /** The ReqReceived entries of `apps` add up to exactly `value`. */
-  | { kind: 'receivedTotal'; apps: AppName[]; value: number }
+  /** The number of entries in `app`'s ReqReceived compares to `value` ('sent': every request of the phase). */
+  | { kind: 'receivedCount'; app: AppName; op: '==' | '>' | '>='; value: number | 'sent' }
+  /** The ReqReceived entries of `apps` add up to every request of the phase. */
+  | { kind: 'receivedTotal'; apps: AppName[] }
   /** ReqReceived lengths of two apps compare (the original split checks). */
   | { kind: 'compare'; left: AppName; op: '>' | '<'; right: AppName }
   /**
