@@ -8,13 +8,18 @@ import { MeshplaneError } from '../errors/index.js';
 import type { IO } from './io.js';
 import { registerMeshCommands } from './mesh/mesh_commands.js';
 import { registerResourceCommands } from './mesh/resource_commands.js';
+import { registerValidateCommand } from './validate.js';
 import { VERSION } from './version.js';
 
 /** Registers the subcommands of one area (perf, mesh, server…) on the root program. */
 export type CommandRegistrar = (program: Command, io: IO, setExitCode: (code: number) => void) => void;
 
 /** Every area's subcommands, in the order `--help` lists them. */
-const registrars: CommandRegistrar[] = [registerMeshCommands, registerResourceCommands];
+const registrars: CommandRegistrar[] = [
+  registerMeshCommands,
+  registerResourceCommands,
+  registerValidateCommand,
+];
 
 /** buildProgram creates the root command with every area's subcommands. */
 export function buildProgram(io: IO, setExitCode: (code: number) => void): Command {
