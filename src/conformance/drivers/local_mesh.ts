@@ -49,6 +49,12 @@ interface ProxyStatus {
   lastNack?: { version: string; reason: string };
 }
 
+/** StoredView is a stored resource as GET /v1/<plural> lists it. */
+interface StoredView {
+  metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  spec?: unknown;
+}
+
 interface WorkloadView {
   metadata: { name: string };
   spec: { replicas: number };
@@ -112,42 +118,62 @@ export class LocalMeshDriver implements MeshDriver {
     this.#applied.set(namespace, new Map());
   }
 
+  /**
+   * deleteNamespace deletes what the runner applied there and whatever the API still lists in it:
+   * SMI resources one by one (so a mesh that rejects a kind cannot block the rest), then the
+   * Services, Workloads and accounts together, then waits until the instances are gone.
+   */
   async deleteNamespace(namespace: string, call: DriverCall): Promise<void> {
-    const tracked = [...(this.#applied.get(namespace)?.values() ?? [])];
-    this.#applied.delete(namespace);
-    const listed: KubernetesObject[] = [];
+    const all = new Map<string, KubernetesObject>();
     for (const [plural, apiVersion, kind] of [
+      ['serviceaccounts', 'v1', 'ServiceAccount'],
       ['workloads', 'meshplane.dev/v1alpha1', 'Workload'],
       ['services', 'v1', 'Service'],
-      ['serviceaccounts', 'v1', 'ServiceAccount'],
     ] as const) {
-      const { items } = await this.#json<{ items: { metadata: { name: string } }[] }>(
-        'GET',
-        `/v1/${plural}?namespace=${encodeURIComponent(namespace)}`,
-        undefined,
-        call,
-      );
-      for (const item of items)
-        listed.push({ apiVersion, kind, metadata: { name: item.metadata.name, namespace } });
+      const path = `/v1/${plural}?namespace=${encodeURIComponent(namespace)}`;
+      const { items } = await this.#json<{ items: StoredView[] }>('GET', path, undefined, call);
+      for (const item of items) {
+        const { name, labels, annotations } = item.metadata;
+        const object = {
+          apiVersion,
+          kind,
+          metadata: { name, namespace, labels, annotations },
+          ...(item.spec ? { spec: item.spec } : {}),
+        };
+        all.set(keyOf(object), object);
+      }
     }
-    const all = new Map<string, KubernetesObject>();
-    for (const o of [...tracked, ...listed]) all.set(keyOf(o), o);
-    if (all.size > 0) {
-      await this.#json(
-        'POST',
-        '/v1/delete',
-        { manifest: toYaml([...all.values()]), source: SOURCE, ignoreNotFound: true },
-        call,
-      );
-    }
+    // What the runner applied wins over what the API lists: it is exactly what the mesh accepted.
+    for (const o of this.#applied.get(namespace)?.values() ?? []) all.set(keyOf(o), o);
+    this.#applied.delete(namespace);
+    const problems: string[] = [];
+    const remove = async (objects: KubernetesObject[]): Promise<void> => {
+      if (objects.length === 0) return;
+      try {
+        await this.#json(
+          'POST',
+          '/v1/delete',
+          { manifest: toYaml(objects), source: SOURCE, ignoreNotFound: true },
+          call,
+        );
+      } catch (error) {
+        problems.push((error as Error).message);
+      }
+    };
+    const objects = [...all.values()];
+    for (const o of objects.filter((o) => o.apiVersion.includes('.smi-spec.io/'))) await remove([o]);
+    await remove(objects.filter((o) => !o.apiVersion.includes('.smi-spec.io/')));
     const deadline = Date.now() + 30_000;
     while (Date.now() < deadline && !call.signal.aborted) {
-      if ((await this.#instanceRecords(namespace, call)).length === 0) return;
+      if ((await this.#instanceRecords(namespace, call)).length === 0) {
+        if (problems.length > 0)
+          throw new DriverError(`deleting namespace ${namespace}: ${problems.join('; ')}`);
+        return;
+      }
       await sleep(this.#pollMs * 4);
     }
-    throw new DriverError(
-      `instances of namespace ${namespace} were still running 30 s after their Workloads were deleted`,
-    );
+    problems.push(`its instances were still running 30 s after their Workloads were deleted`);
+    throw new DriverError(`deleting namespace ${namespace}: ${problems.join('; ')}`);
   }
 
   workloadManifest(w: SampleWorkload): KubernetesObject {
