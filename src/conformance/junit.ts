@@ -35,7 +35,7 @@ export function junitXml(run: ConformanceRun): string {
   const totalMs = Date.parse(run.finishedAt) - Date.parse(run.startedAt);
   const lines = ['<?xml version="1.0" encoding="UTF-8"?>'];
   lines.push(
-    `<testsuites${attrs({ name: `smi-conformance ${run.mesh.name} ${run.mesh.version}`, tests: steps.length, failures: count('failed'), skipped: count('skipped'), time: durationText(totalMs) })}>`,
+    `<testsuites${attrs({ name: ['smi-conformance', run.mesh.name, run.mesh.version].filter(Boolean).join(' '), tests: steps.length, failures: count('failed'), skipped: count('skipped'), time: durationText(totalMs) })}>`,
   );
   run.suites.forEach((suite, i) => {
     const detail = score.response.details[i]!;
