@@ -193,3 +193,30 @@ test('bad options fail before anything runs', async () => {
 
 // Keep DriverCall referenced for readers of the wrapper's signatures.
 export type { DriverCall };
+
+test('a platform that rejects SMI kinds still gets the sample app deployed; only the SMI steps fail on the rejection', async () => {
+  class NoCrds extends TrackingDriver {
+    override async apply(objects: Parameters<NoMeshDriver['apply']>[0]): Promise<string[]> {
+      const smi = objects.find((o) => o.apiVersion.includes('smi-spec.io'));
+      if (smi) throw new Error(`no matches for kind "${smi.kind}" in version "${smi.apiVersion}"`);
+      return super.apply(objects);
+    }
+  }
+  const driver = new NoCrds();
+  const run = await runConformance(driver, { suites: ['traffic-split'], trafficScale: 0.1 });
+  const steps = run.suites[0]!.steps;
+  assert.equal(steps[1]!.status, 'failed');
+  assert.deepEqual(steps[1]!.reasons, [
+    'no matches for kind "TCPRoute" in version "specs.smi-spec.io/v1alpha4"',
+  ]);
+  assert.equal(driver.seen.length, 3, 'the apps were deployed');
+  assert.ok(
+    steps.slice(2).every((s) => s.status === 'failed'),
+    'later steps ran',
+  );
+  assert.match(steps[2]!.reasons.at(-1)!, /got no HTTP response/);
+  assert.deepEqual(steps[3]!.reasons, [
+    'no matches for kind "TrafficSplit" in version "split.smi-spec.io/v1alpha4"',
+  ]);
+  assert.ok(await allClosed(driver.seen));
+});

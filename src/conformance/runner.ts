@@ -184,36 +184,54 @@ class SuiteRun {
       applied: [],
       deleted: [],
     };
+    let changed = false;
     try {
-      const toApply: KubernetesObject[] = [];
+      // The sample app first, on its own: a mesh that rejects the step's SMI resources still gets
+      // the app deployed, so later steps can run (and fail for their own reasons).
       if (step.deploy) {
-        toApply.push(
+        const app = [
           ...appObjects(this.namespace, step.deploy),
           ...sampleWorkloads(this.namespace, step.deploy).map((w) => this.#driver.workloadManifest(w)),
-        );
+        ];
+        changed = true;
+        result.warnings.push(...(await this.#driver.apply(app, call)));
+        result.applied.push(...app.map(describeObject));
+        await this.#deploy(call);
       }
-      if (step.apply) toApply.push(...step.apply(this.namespace));
-      if (toApply.length > 0) {
-        result.warnings.push(...(await this.#driver.apply(toApply, call)));
-        result.applied = toApply.map(describeObject);
+    } catch (error) {
+      result.reasons.push(message(error));
+      this.#blockedBy = `step ${number} (${step.name}) could not deploy the sample app`;
+    }
+    try {
+      if (!this.#blockedBy || !step.deploy) {
+        if (step.apply) {
+          const objects = step.apply(this.namespace);
+          changed = true;
+          result.warnings.push(...(await this.#driver.apply(objects, call)));
+          result.applied.push(...objects.map(describeObject));
+        }
+        if (step.delete) {
+          const objects = step.delete(this.namespace);
+          changed = true;
+          await this.#driver.delete(objects, call);
+          result.deleted.push(...objects.map(describeObject));
+        }
       }
-      if (step.delete) {
-        const toDelete = step.delete(this.namespace);
-        await this.#driver.delete(toDelete, call);
-        result.deleted = toDelete.map(describeObject);
-      }
-      if (step.deploy) await this.#deploy(call);
-      if (toApply.length > 0 || step.delete) {
+    } catch (error) {
+      result.reasons.push(message(error));
+    }
+    try {
+      if (changed && !(step.deploy && this.#blockedBy)) {
         const changedAt = performance.now();
         const settled = await this.#driver.settle(this.namespace, this.#opts.settleTimeoutMs, call);
         result.settleMs = settled.waitedMs;
         this.#lastChange = { at: changedAt, exact: settled.exact };
         if (settled.note) result.warnings.push(settled.note);
       }
-      if (step.check) result.reasons = await this.#check(step.check);
+      // A step whose apply or delete failed does not check: the state it checks was not reached.
+      if (step.check && result.reasons.length === 0) result.reasons = await this.#check(step.check);
     } catch (error) {
       result.reasons.push(message(error));
-      if (step.deploy) this.#blockedBy = `step ${number} (${step.name}) failed`;
     }
     if (this.#opts.signal.aborted && result.reasons.length > 0) result.reasons = ['interrupted'];
     result.status = result.reasons.length === 0 ? 'passed' : 'failed';
