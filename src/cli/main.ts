@@ -11,6 +11,7 @@ import { registerResourceCommands } from './mesh/resource_commands.js';
 import { registerPerf } from './perf.js';
 import { registerPerfRemote } from './perf-remote.js';
 import { registerServer } from './server.js';
+import { registerValidateCommand } from './validate.js';
 import { VERSION } from './version.js';
 
 /** Registers the subcommands of one area (perf, mesh, server…) on the root program. */
@@ -21,6 +22,7 @@ const registrars: CommandRegistrar[] = [
   registerPerf,
   registerMeshCommands,
   registerResourceCommands,
+  registerValidateCommand,
   registerServer,
   // After the local `perf` commands: it adds --server to `perf apply` and the list/view subcommands.
   registerPerfRemote,
