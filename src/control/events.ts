@@ -80,10 +80,10 @@ export class EventLog {
     while (this.#events.size > MAX_EVENTS) this.#events.delete(this.#events.keys().next().value!);
   }
 
-  /** list returns events oldest first, optionally of one namespace. */
+  /** list returns events oldest first, optionally of one namespace (mesh-wide events are in every one). */
   list(namespace?: string): MeshEvent[] {
     return [...this.#events.values()]
-      .filter((e) => namespace === undefined || e.involvedObject.namespace === namespace)
+      .filter((e) => namespace === undefined || [namespace, ''].includes(e.involvedObject.namespace))
       .map((e) => structuredClone(e));
   }
 }
