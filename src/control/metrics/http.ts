@@ -48,7 +48,7 @@ interface Named {
 
 /** registerMetricsApi adds the TrafficMetrics routes to the control plane's API. */
 export function registerMetricsApi(app: Hono, cp: ControlPlane): void {
-  const base = `/apis/${GROUP}/:version{v1alpha1|v1alpha2}`;
+  const base = `/apis/${GROUP}/:version{v1alpha[12]}`;
   const version = (v: string): TrafficMetricsVersion => v as TrafficMetricsVersion;
 
   const mesh = async (): Promise<MetricsMesh> => ({
