@@ -11,7 +11,8 @@
  *                 A Service's edges are "from" the Workloads whose proxies called it.
  *
  * success_count / failure_count: a request fails when its status is 5xx or it got no response
- * (code 0), as Linkerd classifies; 4xx (including 403 access_denied) is a success of the mesh.
+ * (code 0), as Linkerd classifies; 4xx (including 403 access_denied, and a TCP connection refused
+ * with reason access_denied) is a success of the mesh.
  * Latency percentiles are read from the merged duration histograms the way Prometheus'
  * histogram_quantile does (linear inside a bucket).
  * @module
@@ -43,7 +44,9 @@ interface Part {
   at: number;
 }
 
-const isFailure = (code: number): boolean => code === 0 || code >= 500;
+/** isFailure: a 5xx, or no response at all, except a TCP connection the policy refused (the 403 of TCP). */
+const isFailure = (r: RequestCount): boolean =>
+  r.code >= 500 || (r.code === 0 && r.reason !== 'access_denied');
 
 /** quantileMicros is histogram_quantile over cumulative buckets merged from several histograms. */
 export function quantileMicros(q: number, histograms: readonly LatencyHistogram[]): number | undefined {
@@ -85,8 +88,8 @@ function sample(
     ...(p50 === undefined
       ? {}
       : { latencyMicros: { p50, p90: quantileMicros(0.9, latency)!, p99: quantileMicros(0.99, latency)! } }),
-    successCount: requests.filter((r) => !isFailure(r.code)).reduce((n, r) => n + r.count, 0),
-    failureCount: requests.filter((r) => isFailure(r.code)).reduce((n, r) => n + r.count, 0),
+    successCount: requests.filter((r) => !isFailure(r)).reduce((n, r) => n + r.count, 0),
+    failureCount: requests.filter((r) => isFailure(r)).reduce((n, r) => n + r.count, 0),
     ...extra,
   };
 }

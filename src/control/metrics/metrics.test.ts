@@ -70,6 +70,7 @@ test('TrafficMetrics are built from proxy scrapes over a window', async (t) => {
     proxies['web-v2'].record('inbound', 'inbound|9091', CLIENT, code, i % 2 ? 4_000 : 800);
   }
   proxies.client.record('outbound', '', '', 404, 10, 'route_not_found'); // no service: no edge
+  proxies['web-v2'].record('inbound', 'inbound|9091', CLIENT, 0, 0, 'access_denied'); // a refused TCP connection
 
   const get = async (path: string, status = 200) => {
     const res = await fetch(`http://${cp.httpAddress}/apis/metrics.smi-spec.io/${path}`);
@@ -84,12 +85,13 @@ test('TrafficMetrics are built from proxy scrapes over a window', async (t) => {
   assert.deepEqual(web2.resource, { kind: 'Deployment', namespace: 'default', name: 'web-v2' });
   assert.equal(web2.window, '10s', 'no earlier scrape: since the proxy started');
   assert.equal(web2.timestamp, '2024-05-01T12:00:00Z');
-  // 5 requests ≤ 1 ms and 5 in (2.5 ms, 5 ms]: interpolated as Prometheus does.
+  // The refused connection (0 µs), 5 requests in (0.5 ms, 1 ms] and 5 in (2.5 ms, 5 ms],
+  // interpolated inside the buckets as Prometheus' histogram_quantile does.
   assert.deepEqual(values(web2), {
-    p99_response_latency: '4950m',
-    p90_response_latency: '4500m',
-    p50_response_latency: '1',
-    success_count: '8',
+    p99_response_latency: '4945m',
+    p90_response_latency: '4450m',
+    p50_response_latency: '950m',
+    success_count: '9',
     failure_count: '2',
   });
   assert.deepEqual(
@@ -104,12 +106,12 @@ test('TrafficMetrics are built from proxy scrapes over a window', async (t) => {
     [
       ['client-0', '0'],
       ['web-v1-0', '30'],
-      ['web-v2-0', '8'],
+      ['web-v2-0', '9'],
     ],
   );
   assert.deepEqual(values(await get('v1alpha2/namespaces/default')), {
     ...values(await get('v1alpha2/namespaces/default')),
-    success_count: '38',
+    success_count: '39',
     failure_count: '2',
   });
   assert.equal(values(await get('v1alpha2/namespaces/default/services/web-v1')).success_count, '30');
@@ -141,7 +143,7 @@ test('TrafficMetrics are built from proxy scrapes over a window', async (t) => {
           side: 'server',
           resource: { kind: 'Deployment', namespace: 'default', name: 'client' },
         },
-        '8',
+        '9',
         '2',
       ],
     ],
