@@ -46,6 +46,21 @@ test('a full snapshot survives a binary round trip', () => {
         route_table: 'outbound',
         tcp_cluster: '',
         local_cluster: '',
+        tcp_clusters: [],
+      },
+      {
+        name: 'upstream|15432',
+        address: '127.1.0.2',
+        port: 15432,
+        direction: 'OUTBOUND',
+        protocol: 'TCP',
+        route_table: '',
+        tcp_cluster: 'outbound|80||web.default.svc.cluster.local',
+        local_cluster: '',
+        tcp_clusters: [
+          { cluster: 'outbound|80||web.default.svc.cluster.local', weight: 1000 },
+          { cluster: 'outbound|80||web.default.svc.cluster.local', weight: 500 },
+        ],
       },
     ],
     route_tables: [

@@ -74,6 +74,8 @@ export interface Listener {
   route_table: string;
   tcp_cluster: string;
   local_cluster: string;
+  /** OUTBOUND TCP split per connection (SMI TrafficSplit); when non-empty it replaces tcp_cluster. */
+  tcp_clusters: WeightedCluster[];
 }
 
 export interface RouteTable {

@@ -14,6 +14,7 @@ import {
   type WorkloadResource,
 } from './resources/types.js';
 import { DEFAULT_SERVICE_ACCOUNT } from './resources/validate.js';
+import { checkSmiReferences } from './smi/checks.js';
 
 /** StoredResource is a resource with the bookkeeping the store adds. */
 export interface StoredResource {
@@ -79,6 +80,11 @@ export function planApply(current: ResourceState, incoming: Resource[], source: 
     });
   }
   checkReferences(next, touched, source);
+  checkSmiReferences(
+    [...next.values()].map((s) => s.resource),
+    touched,
+    source,
+  );
   return { next, results, changed: results.some((r) => r.action !== 'unchanged') };
 }
 

@@ -6,7 +6,7 @@ import { parseManifests } from './resources/parse.js';
 import type { ServiceResource, WorkloadResource } from './resources/types.js';
 import { instanceRecord } from './testing/fixtures.js';
 
-const resources = parseManifests(
+const { resources } = parseManifests(
   `
 apiVersion: meshplane.dev/v1alpha1
 kind: Workload
@@ -132,7 +132,7 @@ test('clusters hold ready instances as mTLS endpoints with their SPIFFE identity
   assert.deepEqual(route.action!.clusters, [
     { cluster: 'outbound|8080||api.default.svc.cluster.local', weight: 100 },
   ]);
-  assert.equal(config.mesh!.access_mode, 'ACCESS_MODE_PERMISSIVE');
+  assert.equal(config.mesh!.access_mode, 'ACCESS_MODE_ENFORCED'); // the default: TrafficTargets decide
 });
 
 test('an instance that is not ready leaves the endpoints and changes the version', () => {

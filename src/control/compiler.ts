@@ -3,11 +3,14 @@
  * proxy's ProxyConfig snapshot. No sockets, timers or clocks; the same input gives the same snapshot
  * and the same version (a hash of the content), so an unchanged mesh never pushes a new version.
  *
- * Every proxy sees every service in the mesh (SMI access policy will narrow that later):
+ * Every proxy sees every service in the mesh:
  *   listeners    outbound (HTTP, :15001), inbound (mTLS, :15006 → inbound|<app port>),
- *                one TCP listener per Workload spec.upstreams entry (localPort → service cluster)
- *   route table  "outbound": one virtual host per HTTP service port, found by authority
+ *                one TCP listener per Workload spec.upstreams entry (localPort → service cluster,
+ *                or the weighted backends of a TrafficSplit in tcp_clusters)
+ *   route table  "outbound": one virtual host per HTTP service port, found by authority; an apex
+ *                service of a TrafficSplit routes to its weighted backends (./smi/split.ts)
  *   clusters     outbound|<port>||<fqdn> per service port (mTLS to peers' :15006), inbound|<port>
+ *   policies     the TrafficTargets whose destination is this proxy's service account (./smi/access.ts)
  * @module
  */
 import { createHash } from 'node:crypto';
@@ -26,6 +29,7 @@ import {
   type Route,
   type UpstreamProtocol,
   type VirtualHost,
+  type WeightedCluster,
 } from '../config/index.js';
 import type { InstanceRecord } from './registry.js';
 import {
@@ -34,16 +38,27 @@ import {
   type ServiceResource,
   type WorkloadResource,
 } from './resources/types.js';
+import { compileAccessPolicies } from './smi/access.js';
+import { splitRoutes, splitsByApex, tcpSplit } from './smi/split.js';
+import { EMPTY_SMI, type SmiState } from './smi/state.js';
 
 /** MeshView is everything the compiler reads. */
 export interface MeshView {
   trustDomain: string;
-  /** PERMISSIVE until SMI TrafficTargets exist: every authenticated peer may call every workload. */
+  /**
+   * ENFORCED (default): a workload accepts only what a TrafficTarget allows. PERMISSIVE: every
+   * authenticated mesh peer may call every workload.
+   */
   accessMode?: AccessMode;
   services: ServiceResource[];
   workloads: WorkloadResource[];
   instances: InstanceRecord[];
+  /** SMI resources; none when absent. */
+  smi?: SmiState;
 }
+
+/** DEFAULT_ACCESS_MODE is the access mode of a new mesh. */
+export const DEFAULT_ACCESS_MODE: AccessMode = 'ACCESS_MODE_ENFORCED';
 
 /** OUTBOUND_ROUTE_TABLE is the route table the outbound listener uses. */
 export const OUTBOUND_ROUTE_TABLE = 'outbound';
@@ -74,6 +89,9 @@ export function selectedInstances(service: ServiceResource, instances: InstanceR
 /** compileProxyConfig builds the snapshot for the proxy of instance `self`. */
 export function compileProxyConfig(view: MeshView, self: InstanceRecord): ProxyConfig {
   const services = [...view.services].sort((a, b) => fqdnOf(a).localeCompare(fqdnOf(b)));
+  const smi = view.smi ?? EMPTY_SMI;
+  const splits = splitsByApex(services, smi);
+  const splitOf = (svc: ServiceResource) => splits.get(`${svc.metadata.namespace}/${svc.metadata.name}`);
   const listeners: Listener[] = [
     listener('outbound', self.address, self.outboundPort, 'OUTBOUND', 'HTTP', {
       route_table: OUTBOUND_ROUTE_TABLE,
@@ -90,9 +108,13 @@ export function compileProxyConfig(view: MeshView, self: InstanceRecord): ProxyC
       (s) => s.metadata.namespace === upstream.namespace && s.metadata.name === upstream.service,
     );
     if (!svc || !svc.spec.ports.some((p) => p.port === upstream.port)) continue; // deleted since; nothing to reach
+    const split = splitOf(svc);
+    const weighted = split && tcpSplit(split, upstream.port);
+    const heaviest = weighted?.reduce((a, b) => (b.weight > a.weight ? b : a));
     listeners.push(
       listener(`upstream|${upstream.localPort}`, self.address, upstream.localPort, 'OUTBOUND', 'TCP', {
-        tcp_cluster: outboundClusterName(upstream.port, fqdnOf(svc)),
+        tcp_cluster: heaviest?.cluster ?? outboundClusterName(upstream.port, fqdnOf(svc)),
+        tcp_clusters: weighted ?? [],
       }),
     );
   }
@@ -105,10 +127,13 @@ export function compileProxyConfig(view: MeshView, self: InstanceRecord): ProxyC
       const clusterName = outboundClusterName(port.port, fqdnOf(svc));
       clusters.push(outboundCluster(view.trustDomain, svc, port, clusterName, endpoints));
       if (port.appProtocol === 'tcp') continue;
+      const split = splitOf(svc);
       virtualHosts.push({
         name: `${fqdnOf(svc)}:${port.port}`,
         domains: virtualHostDomains(svc.metadata.name, svc.metadata.namespace, port.port, self.namespace),
-        routes: [defaultRoute(clusterName)],
+        routes: (split && splitRoutes(split, port.port, clusterName, routeAction)) ?? [
+          defaultRoute(clusterName),
+        ],
       });
     }
   }
@@ -127,11 +152,11 @@ export function compileProxyConfig(view: MeshView, self: InstanceRecord): ProxyC
 
   const config: ProxyConfig = {
     version: '',
-    mesh: { trust_domain: view.trustDomain, access_mode: view.accessMode ?? 'ACCESS_MODE_PERMISSIVE' },
+    mesh: { trust_domain: view.trustDomain, access_mode: view.accessMode ?? DEFAULT_ACCESS_MODE },
     listeners,
     route_tables: [{ name: OUTBOUND_ROUTE_TABLE, virtual_hosts: virtualHosts }],
     clusters,
-    policies: [],
+    policies: compileAccessPolicies(view.trustDomain, smi, services, self),
   };
   config.version = configVersion(config);
   return config;
@@ -155,7 +180,7 @@ function listener(
   port: number,
   direction: Listener['direction'],
   protocol: Listener['protocol'],
-  targets: Partial<Pick<Listener, 'route_table' | 'tcp_cluster' | 'local_cluster'>>,
+  targets: Partial<Pick<Listener, 'route_table' | 'tcp_cluster' | 'local_cluster' | 'tcp_clusters'>>,
 ): Listener {
   return {
     name,
@@ -166,6 +191,7 @@ function listener(
     route_table: '',
     tcp_cluster: '',
     local_cluster: '',
+    tcp_clusters: [],
     ...targets,
   };
 }
@@ -182,8 +208,12 @@ function defaultRoute(cluster: string): Route {
   return {
     name: 'default',
     match: { path_regex: '', methods: [], headers: [] },
-    action: { clusters: [{ cluster, weight: 100 }], timeout_ms: 0, retry: { ...DEFAULT_RETRY } },
+    action: routeAction([{ cluster, weight: 100 }]),
   };
+}
+
+function routeAction(clusters: WeightedCluster[]): NonNullable<Route['action']> {
+  return { clusters, timeout_ms: 0, retry: { ...DEFAULT_RETRY } };
 }
 
 function outboundCluster(

@@ -20,11 +20,21 @@ import type { ChangeResult } from './apply.js';
 import { CertificateAuthority } from './ca.js';
 import { compileProxyConfig, type MeshView } from './compiler.js';
 import { ConfigServer } from './config_server.js';
+import { EventLog, type MeshEvent } from './events.js';
 import { startHttpApi, type HttpApi, type LogSource } from './http_api.js';
+import { MetricsScraper, type MetricsScraperOptions } from './metrics/scraper.js';
 import { ProxyTracker, type ProxyStatus } from './proxy_status.js';
 import { InstanceRegistry, type InstanceRecord } from './registry.js';
 import { parseManifests } from './resources/parse.js';
 import type { WorkloadResource } from './resources/types.js';
+import {
+  fromAccessMode,
+  MeshSettingsStore,
+  toAccessMode,
+  type AccessModeName,
+  type MeshSettingsRecord,
+} from './settings.js';
+import { analyseSmi } from './smi/findings.js';
 import { ResourceStore } from './store.js';
 import { BootstrapTokens, type TokenSubject } from './tokens.js';
 
@@ -38,7 +48,13 @@ export interface ControlPlaneOptions {
   httpAddress?: string;
   /** Lifetime of workload certificates (default 24 h). */
   certTtlMs?: number;
+  /**
+   * Access mode to set at start (persisted in the state directory); undefined keeps the stored
+   * one, ENFORCED for a new mesh.
+   */
   accessMode?: AccessMode;
+  /** TrafficMetrics: scrape interval and window (defaults 5 s and 30 s). */
+  metrics?: MetricsScraperOptions;
   /** Debounce of config pushes (default 100 ms, at most 1 s behind the first change). */
   pushDebounceMs?: number;
   /** Where GET /v1/logs reads from; the platform provides it. */
@@ -57,9 +73,28 @@ export interface ControlPlaneStatus {
   startedAt: string;
   uptimeSeconds: number;
   certTtlSeconds: number;
-  resources: { services: number; workloads: number; serviceAccounts: number };
+  /** Mesh-wide SMI access mode. */
+  accessMode: AccessModeName;
+  resources: {
+    services: number;
+    workloads: number;
+    serviceAccounts: number;
+    trafficSplits: number;
+    trafficTargets: number;
+    httpRouteGroups: number;
+    tcpRoutes: number;
+    udpRoutes: number;
+  };
+  /** Warning events whose condition still holds (see `meshplane get events`). */
+  warnings: number;
   instances: { total: number; ready: number };
   proxies: ProxyStatus[];
+}
+
+/** ApplyResult is what apply and delete report: one line per resource, and accepted quirks. */
+export interface ApplyResult {
+  results: ChangeResult[];
+  warnings: string[];
 }
 
 export const DEFAULT_CERT_TTL_MS = 24 * 3600 * 1000;
@@ -80,6 +115,9 @@ export class ControlPlane {
   readonly tracker: ProxyTracker;
   readonly ca: CertificateAuthority;
   readonly tokens: BootstrapTokens;
+  readonly settings: MeshSettingsStore;
+  readonly events: EventLog;
+  readonly metrics: MetricsScraper;
   readonly #options: ControlPlaneOptions;
   readonly #server: ConfigServer;
   readonly #startedAt = new Date();
@@ -89,7 +127,12 @@ export class ControlPlane {
 
   private constructor(
     options: ControlPlaneOptions,
-    parts: { store: ResourceStore; ca: CertificateAuthority; tokens: BootstrapTokens },
+    parts: {
+      store: ResourceStore;
+      ca: CertificateAuthority;
+      tokens: BootstrapTokens;
+      settings: MeshSettingsStore;
+    },
   ) {
     this.#options = options;
     this.stateDir = options.stateDir;
@@ -97,7 +140,10 @@ export class ControlPlane {
     this.store = parts.store;
     this.ca = parts.ca;
     this.tokens = parts.tokens;
+    this.settings = parts.settings;
+    this.events = new EventLog();
     this.registry = new InstanceRegistry();
+    this.metrics = new MetricsScraper(() => this.registry.list(), options.metrics);
     this.tracker = new ProxyTracker();
     this.#server = new ConfigServer({
       ca: this.ca,
@@ -109,7 +155,9 @@ export class ControlPlane {
       debounceMs: options.pushDebounceMs,
       log: options.log,
     });
+    this.#observe();
     this.store.onChange(() => {
+      this.#observe();
       this.#server.changed();
       const workloads = this.store.workloads();
       for (const listener of this.#workloadListeners) listener(workloads);
@@ -136,14 +184,19 @@ export class ControlPlane {
     if (!Number.isInteger(ttl) || ttl < 1000)
       throw new InvalidInputError('certTtlMs', ttl, 'at least 1000 ms');
     await mkdir(options.stateDir, { recursive: true, mode: 0o700 });
-    const [ca, store, tokens] = await Promise.all([
+    const [ca, store, tokens, settings] = await Promise.all([
       CertificateAuthority.loadOrCreate(join(options.stateDir, 'ca'), trustDomain),
       ResourceStore.open(join(options.stateDir, 'control', 'resources.json')),
       BootstrapTokens.open(join(options.stateDir, 'control', 'tokens.json')),
+      MeshSettingsStore.open(join(options.stateDir, 'control', 'settings.json')),
     ]);
-    const cp = new ControlPlane(options, { store, ca, tokens });
+    if (options.accessMode !== undefined) {
+      await settings.set({ ...settings.get(), accessMode: fromAccessMode(options.accessMode) });
+    }
+    const cp = new ControlPlane(options, { store, ca, tokens, settings });
     try {
       await cp.#server.listen(grpc.host, grpc.port);
+      cp.metrics.start();
       cp.#http = await startHttpApi(cp, http.host, http.port, {
         logs: options.logs,
         onShutdown: options.onShutdownRequest,
@@ -153,7 +206,7 @@ export class ControlPlane {
       throw error;
     }
     options.log?.(
-      `control plane up: gRPC ${cp.grpcAddress}, HTTP ${cp.httpAddress}, trust domain ${trustDomain}`,
+      `control plane up: gRPC ${cp.grpcAddress}, HTTP ${cp.httpAddress}, trust domain ${trustDomain}, access ${settings.get().accessMode}`,
     );
     return cp;
   }
@@ -174,13 +227,47 @@ export class ControlPlane {
   // --- resources ----------------------------------------------------------------------------
 
   /** apply parses, validates and stores a manifest file's resources, all or none. */
-  async apply(text: string, source: string): Promise<ChangeResult[]> {
-    return this.store.apply(parseManifests(text, source), source);
+  async apply(text: string, source: string): Promise<ApplyResult> {
+    const { resources, warnings } = parseManifests(text, source);
+    return { results: await this.store.apply(resources, source), warnings };
   }
 
   /** delete removes a manifest file's resources, all or none. */
-  async delete(text: string, source: string, ignoreNotFound = false): Promise<ChangeResult[]> {
-    return this.store.delete(parseManifests(text, source), source, ignoreNotFound);
+  async delete(text: string, source: string, ignoreNotFound = false): Promise<ApplyResult> {
+    const { resources, warnings } = parseManifests(text, source);
+    return { results: await this.store.delete(resources, source, ignoreNotFound), warnings };
+  }
+
+  // --- mesh settings --------------------------------------------------------------------------
+
+  /** meshSettings returns the mesh-wide settings (access mode). */
+  meshSettings(): MeshSettingsRecord {
+    return this.settings.get();
+  }
+
+  /** setAccessMode switches SMI enforcement for the whole mesh; every proxy gets the new mode. */
+  async setAccessMode(mode: AccessModeName): Promise<MeshSettingsRecord> {
+    const before = this.settings.get().accessMode;
+    if (await this.settings.set({ ...this.settings.get(), accessMode: mode })) {
+      this.events.record({
+        type: 'Normal',
+        reason: 'AccessModeChanged',
+        message: `access mode changed from ${before} to ${mode}`,
+        involvedObject: { kind: 'Mesh', namespace: '', name: this.trustDomain },
+      });
+      this.#options.log?.(`access mode ${mode}`);
+      this.#server.changed();
+    }
+    return this.settings.get();
+  }
+
+  /** eventList returns the control plane's events, oldest first. */
+  eventList(namespace?: string): MeshEvent[] {
+    return this.events.list(namespace);
+  }
+
+  #observe(): void {
+    this.events.observe(analyseSmi(this.store.services(), this.store.smi()));
   }
 
   /** onWorkloads is called with every Workload after each change of the store. */
@@ -214,10 +301,11 @@ export class ControlPlane {
   meshView(): MeshView {
     return {
       trustDomain: this.trustDomain,
-      accessMode: this.#options.accessMode,
+      accessMode: toAccessMode(this.settings.get().accessMode),
       services: this.store.services(),
       workloads: this.store.workloads(),
       instances: this.registry.list(),
+      smi: this.store.smi(),
     };
   }
 
@@ -229,6 +317,7 @@ export class ControlPlane {
 
   status(): ControlPlaneStatus {
     const instances = this.registry.list();
+    const smi = this.store.smi();
     const proxies = instances.map(
       (i) =>
         this.tracker.get(i.id) ?? {
@@ -252,11 +341,18 @@ export class ControlPlane {
       startedAt: this.#startedAt.toISOString(),
       uptimeSeconds: Math.round((Date.now() - this.#startedAt.getTime()) / 1000),
       certTtlSeconds: Math.round((this.#options.certTtlMs ?? DEFAULT_CERT_TTL_MS) / 1000),
+      accessMode: this.settings.get().accessMode,
       resources: {
         services: this.store.services().length,
         workloads: this.store.workloads().length,
         serviceAccounts: this.store.serviceAccounts().length,
+        trafficSplits: smi.splits.length,
+        trafficTargets: smi.targets.length,
+        httpRouteGroups: smi.groups.length,
+        tcpRoutes: smi.tcpRoutes.length,
+        udpRoutes: smi.udpRoutes.length,
       },
+      warnings: this.events.list().filter((e) => e.active && e.type === 'Warning').length,
       instances: { total: instances.length, ready: instances.filter((i) => i.ready).length },
       proxies,
     };
@@ -266,6 +362,7 @@ export class ControlPlane {
   async stop(): Promise<void> {
     if (this.#stopped) return;
     this.#stopped = true;
+    this.metrics.stop();
     await Promise.all([this.#server.close(), this.#http?.close()]);
   }
 }

@@ -3,10 +3,10 @@ import { MeshplaneError } from '../errors/index.js';
 
 /** A manifest names a kind the control plane does not know. */
 export const CONTROL_ERR_UNKNOWN_KIND = 'CONTROL_ERR_UNKNOWN_KIND';
-/** A manifest could not be parsed as YAML or JSON. */
-export const CONTROL_ERR_MANIFEST_SYNTAX = 'CONTROL_ERR_MANIFEST_SYNTAX';
 /** A resource refers to another that does not exist (service account, service), or a selector matches nothing. */
 export const CONTROL_ERR_UNRESOLVED_REFERENCE = 'CONTROL_ERR_UNRESOLVED_REFERENCE';
+/** SMI resources contradict each other: two splits of one apex service, or a split of a split. */
+export const CONTROL_ERR_SMI_CONFLICT = 'CONTROL_ERR_SMI_CONFLICT';
 /** delete named a resource that does not exist. */
 export const CONTROL_ERR_NOT_FOUND = 'CONTROL_ERR_NOT_FOUND';
 /** The state directory holds data this control plane cannot use (other trust domain, unreadable file). */

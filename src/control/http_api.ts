@@ -8,7 +8,12 @@
  *   POST /v1/apply   {manifest, source}  all-or-nothing apply of a multi-document manifest
  *   POST /v1/delete  {manifest, source, ignoreNotFound}
  *   GET  /v1/{workloads|services|serviceaccounts|endpoints|instances}?namespace=NS  (no namespace: all)
+ *   GET  /v1/{trafficsplits|traffictargets|httproutegroups|tcproutes|udproutes}?namespace=NS
+ *   GET  /v1/events?namespace=NS         control-plane events (SMI findings, access mode changes)
+ *   GET  /v1/mesh/config                 mesh-wide settings {accessMode}
+ *   POST /v1/mesh/config {accessMode}    change them at run time (every proxy gets the new mode)
  *   GET  /v1/config/:instance           the snapshot compiled for one proxy
+ *   GET  /apis/metrics.smi-spec.io/...  the SMI TrafficMetrics API (./metrics/http.ts)
  *   GET  /v1/logs?namespace&workload&replica&container=app|proxy&follow&tail   plain text, streamed
  *   POST /v1/shutdown                   stop the mesh (mesh down)
  * @module
@@ -22,8 +27,10 @@ import { InvalidInputError, MeshplaneError } from '../errors/index.js';
 import type { StoredResource } from './apply.js';
 import type { ControlPlane } from './control_plane.js';
 import { NotFoundError } from './errors.js';
+import { registerMetricsApi } from './metrics/http.js';
 import type { ServiceResource } from './resources/types.js';
-import { viewEndpoints, viewResource } from './views.js';
+import { accessModeName } from './settings.js';
+import { viewEndpoints, viewResource, type ViewContext } from './views.js';
 
 /** LogQuery selects one log of one instance. */
 export interface LogQuery {
@@ -78,26 +85,54 @@ export function createApiApp(
 
   app.post('/v1/apply', async (c) => {
     const body = await readBody(c);
-    return c.json({ results: await cp.apply(body.manifest, body.source) });
+    return c.json(await cp.apply(body.manifest, body.source));
   });
   app.post('/v1/delete', async (c) => {
     const body = await readBody(c);
-    return c.json({ results: await cp.delete(body.manifest, body.source, body.ignoreNotFound === true) });
+    return c.json(await cp.delete(body.manifest, body.source, body.ignoreNotFound === true));
   });
 
   const kinds: Record<string, string> = {
     workloads: 'Workload',
     services: 'Service',
     serviceaccounts: 'ServiceAccount',
+    trafficsplits: 'TrafficSplit',
+    traffictargets: 'TrafficTarget',
+    httproutegroups: 'HTTPRouteGroup',
+    tcproutes: 'TCPRoute',
+    udproutes: 'UDPRoute',
   };
-  app.get('/v1/:kind{workloads|services|serviceaccounts}', (c) => {
-    const kind = kinds[c.req.param('kind')]!;
-    const ns = c.req.query('namespace');
-    const instances = cp.registry.list();
-    const items = sorted(
-      cp.store.entries().filter((e) => e.resource.kind === kind && inNamespace(e, ns)),
-    ).map((e) => viewResource(e, instances));
-    return c.json({ items });
+  app.get(
+    '/v1/:kind{workloads|services|serviceaccounts|trafficsplits|traffictargets|httproutegroups|tcproutes|udproutes}',
+    (c) => {
+      const kind = kinds[c.req.param('kind')]!;
+      const ns = c.req.query('namespace');
+      const ctx: ViewContext = {
+        instances: cp.registry.list(),
+        services: cp.store.services(),
+        smi: cp.store.smi(),
+      };
+      const items = sorted(
+        cp.store.entries().filter((e) => e.resource.kind === kind && inNamespace(e, ns)),
+      ).map((e) => viewResource(e, ctx));
+      return c.json({ items });
+    },
+  );
+  app.get('/v1/events', (c) => c.json({ items: cp.eventList(c.req.query('namespace')) }));
+  app.get('/v1/mesh/config', (c) => c.json(cp.meshSettings()));
+  app.post('/v1/mesh/config', async (c) => {
+    let body: unknown;
+    try {
+      body = await c.req.json();
+    } catch {
+      throw new InvalidInputError(
+        'body',
+        '(not JSON)',
+        'a JSON object {"accessMode": "enforced" | "permissive"}',
+      );
+    }
+    const mode = accessModeName((body as { accessMode?: unknown } | null)?.accessMode);
+    return c.json(await cp.setAccessMode(mode));
   });
   app.get('/v1/endpoints', (c) => {
     const ns = c.req.query('namespace');
@@ -146,6 +181,8 @@ export function createApiApp(
       }
     });
   });
+
+  registerMetricsApi(app, cp);
 
   app.post('/v1/shutdown', (c) => {
     if (!extras.onShutdown)

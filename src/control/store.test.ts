@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { InvalidInputError } from '../errors/index.js';
+import { MeshplaneError } from '../errors/index.js';
 import { parseManifests } from './resources/parse.js';
 import { ResourceStore } from './store.js';
 import { tempDir } from './testing/fixtures.js';
@@ -33,7 +33,7 @@ async function openStore(t: { after: (fn: () => Promise<void>) => void }) {
 }
 
 async function applyText(store: ResourceStore, text: string) {
-  return store.apply(parseManifests(text, 'm.yaml'), 'm.yaml');
+  return store.apply(parseManifests(text, 'm.yaml').resources, 'm.yaml');
 }
 
 test('apply creates, configures and leaves unchanged; the file survives a reopen', async (t) => {
@@ -62,7 +62,7 @@ const bad: [string, string, RegExp][] = [
   [
     'unknown kind',
     'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: x}\n',
-    /m.yaml \(document 2\): Deployment "default\/x": kind is "apps\/v1\/Deployment"; expected one of v1\/Service/,
+    /m.yaml document 2 \(line 5\): Deployment "default\/x": kind is "apps\/v1\/Deployment"; expected one of v1\/Service, v1\/ServiceAccount, meshplane.dev\/v1alpha1\/Workload, or an SMI kind/,
   ],
   [
     'missing field',
@@ -94,7 +94,7 @@ const bad: [string, string, RegExp][] = [
     'apiVersion: v1\nkind: Service\nmetadata: {name: y}\nspec: {selector: {app: web}, ports: [{port: 80, targetPort: 9999}]}\n',
     /spec.ports\[0\].targetPort is 9999; expected 8080/,
   ],
-  ['YAML syntax', 'apiVersion: v1\nkind: [Service\n', /\(syntax\)/],
+  ['YAML syntax', 'apiVersion: v1\nkind: [Service\n', /m.yaml: line 7, column 1: syntax error/],
   [
     'unknown field',
     'apiVersion: meshplane.dev/v1alpha1\nkind: Workload\nmetadata: {name: x}\nspec: {command: [a], port: 80, replica: 2}\n',
@@ -110,7 +110,7 @@ for (const [name, doc, message] of bad) {
     // The good documents come first and would change the store if apply were not all-or-nothing.
     const text = `apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: newcomer}\n---\n${doc}`;
     await assert.rejects(applyText(store, text), (e: unknown) => {
-      assert.ok(e instanceof InvalidInputError, String(e));
+      assert.ok(e instanceof MeshplaneError && e.status === 400, String(e));
       assert.match(e.message, message);
       return true;
     });
@@ -124,11 +124,11 @@ test('delete removes all or, when one is missing, nothing', async (t) => {
   await applyText(store, good);
   const missing = `${good}---\napiVersion: v1\nkind: Service\nmetadata: {name: ghost}\nspec: {selector: {app: web}, ports: [{port: 1}]}\n`;
   await assert.rejects(
-    store.delete(parseManifests(missing, 'm.yaml'), 'm.yaml'),
+    store.delete(parseManifests(missing, 'm.yaml').resources, 'm.yaml'),
     /Service "default\/ghost": metadata.name is "ghost"; expected an existing resource/,
   );
   assert.equal(store.resources().length, 3);
-  const results = await store.delete(parseManifests(missing, 'm.yaml'), 'm.yaml', true);
+  const results = await store.delete(parseManifests(missing, 'm.yaml').resources, 'm.yaml', true);
   assert.equal(results.length, 3);
   assert.equal(store.resources().length, 0);
 });

@@ -1,5 +1,5 @@
 /**
- * ResourceStore keeps the applied resources in memory and in <state>/control/resources.json. Each
+ * ResourceStore keeps the applied resources (the control plane's kinds and SMI's canonical model) in memory and in <state>/control/resources.json. Each
  * apply or delete is planned against the current state (apply.ts), written whole with one atomic
  * rename, and only then made visible; operations run one at a time.
  * @module
@@ -14,6 +14,7 @@ import type {
   ServiceResource,
   WorkloadResource,
 } from './resources/types.js';
+import { smiState, type SmiState } from './smi/state.js';
 
 interface StoreFile {
   version: 1;
@@ -88,6 +89,11 @@ export class ResourceStore {
 
   serviceAccounts(): ServiceAccountResource[] {
     return this.resources().filter((r): r is ServiceAccountResource => r.kind === 'ServiceAccount');
+  }
+
+  /** smi returns the SMI resources by kind. */
+  smi(): SmiState {
+    return smiState(this.resources());
   }
 
   #run(plan: () => Plan): Promise<ChangeResult[]> {

@@ -3,10 +3,13 @@
  * metadata.creationTimestamp and a status, and v1/Endpoints objects computed from ready instances.
  * @module
  */
+import { toSmiManifest } from '../smi/index.js';
 import type { StoredResource } from './apply.js';
 import { selectedInstances } from './compiler.js';
 import type { InstanceRecord } from './registry.js';
-import type { Resource, ServiceResource } from './resources/types.js';
+import { isSmiResource, type Resource, type ServiceResource } from './resources/types.js';
+import { resolveSplit, type ExclusionReason } from './smi/split.js';
+import type { SmiState } from './smi/state.js';
 
 export interface ResourceView {
   apiVersion: string;
@@ -26,6 +29,24 @@ export interface WorkloadStatus {
 export interface ServiceStatus {
   readyEndpoints: number;
   endpoints: number;
+}
+
+/** TrafficSplitStatus is how a split takes effect on each port of its apex Service. */
+export interface TrafficSplitStatus {
+  /** False when the apex Service does not exist (yet). */
+  apexFound: boolean;
+  ports: {
+    port: number;
+    /** Each backend's share of the requests on this port (0–1); excluded backends get 0. */
+    backends: { service: string; weight: number; share: number; excluded?: ExclusionReason }[];
+  }[];
+}
+
+/** ViewContext is the rest of the mesh a view may need. */
+export interface ViewContext {
+  instances: InstanceRecord[];
+  services: ServiceResource[];
+  smi: SmiState;
 }
 
 export interface EndpointAddress {
@@ -52,10 +73,30 @@ function withMeta(entry: StoredResource): ResourceView {
   } as ResourceView;
 }
 
-/** viewResource adds the status `get` shows for workloads and services. */
-export function viewResource(entry: StoredResource, instances: InstanceRecord[]): ResourceView {
-  const view = withMeta(entry);
+/**
+ * viewResource adds the status `get` shows for workloads, services and traffic splits; SMI
+ * resources are shown at their canonical (hub) version, as the published CRDs store them.
+ */
+export function viewResource(entry: StoredResource, ctx: ViewContext): ResourceView {
+  const { instances } = ctx;
   const r = entry.resource;
+  if (isSmiResource(r)) {
+    const manifest = toSmiManifest(r) as { apiVersion: string; kind: string; spec?: unknown };
+    const view: ResourceView = {
+      apiVersion: manifest.apiVersion,
+      kind: manifest.kind,
+      metadata: {
+        ...r.metadata,
+        annotations: { ...r.metadata.annotations, 'meshplane.dev/source-api-version': r.sourceApiVersion },
+        creationTimestamp: entry.createdAt,
+        generation: entry.generation,
+      },
+      spec: manifest.spec,
+    };
+    if (r.kind === 'TrafficSplit') view.status = splitStatus(resolveSplit(r, ctx.services, ctx.smi));
+    return view;
+  }
+  const view = withMeta(entry);
   if (r.kind === 'Workload') {
     const own = instances.filter(
       (i) => i.namespace === r.metadata.namespace && i.workload === r.metadata.name,
@@ -112,5 +153,23 @@ export function viewEndpoints(
               })),
             },
           ],
+  };
+}
+
+function splitStatus(resolved: ReturnType<typeof resolveSplit>): TrafficSplitStatus {
+  return {
+    apexFound: resolved.apex !== undefined,
+    ports: resolved.ports.map((p) => {
+      const total = p.backends.reduce((n, b) => n + (b.excluded ? 0 : b.weight), 0);
+      return {
+        port: p.port.port,
+        backends: p.backends.map((b) => ({
+          service: b.service,
+          weight: b.weight,
+          share: b.excluded || total === 0 ? 0 : b.weight / total,
+          ...(b.excluded ? { excluded: b.excluded } : {}),
+        })),
+      };
+    }),
   };
 }

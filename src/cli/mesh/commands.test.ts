@@ -60,7 +60,7 @@ test('mesh up, apply, get, logs, status, delete and mesh down', async (t) => {
       '--api-address',
       '127.0.0.1:0',
       '--address-range',
-      '127.43.0.0/24',
+      '127.143.0.0/24',
       '--proxy-command',
       configSidecar,
       '--cert-ttl',
@@ -83,7 +83,8 @@ test('mesh up, apply, get, logs, status, delete and mesh down', async (t) => {
   assert.equal(
     applied.out,
     'serviceaccount/frontend created\nserviceaccount/backend created\nworkload.meshplane.dev/frontend created\n' +
-      'workload.meshplane.dev/backend created\nservice/frontend created\nservice/backend created\n',
+      'workload.meshplane.dev/backend created\nservice/frontend created\nservice/backend created\n' +
+      'httproutegroup.specs.smi-spec.io/backend-routes created\ntraffictarget.access.smi-spec.io/frontend-to-backend created\n',
   );
   assert.equal(
     (await run(['apply', '-f', join(samplesDir, 'manifests', 'hello.yaml'), ...sd])).out.split('\n')[0],
@@ -99,12 +100,12 @@ test('mesh up, apply, get, logs, status, delete and mesh down', async (t) => {
   const workloads = await run(['get', 'workloads', ...sd, '-o', 'wide']);
   assert.match(
     workloads.out,
-    /^NAME\s+READY\s+RESTARTS\s+AGE\s+SERVICE-ACCOUNT\s+PORT\s+ADDRESSES\nbackend\s+2\/2\s+0\s+\d+s\s+backend\s+9090\s+127\.43\.0\.\d+,127\.43\.0\.\d+\nfrontend\s+1\/1/,
+    /^NAME\s+READY\s+RESTARTS\s+AGE\s+SERVICE-ACCOUNT\s+PORT\s+ADDRESSES\nbackend\s+2\/2\s+0\s+\d+s\s+backend\s+9090\s+127\.143\.0\.\d+,127\.143\.0\.\d+\nfrontend\s+1\/1/,
   );
   const endpoints = await run(['get', 'ep', ...sd]);
   assert.match(
     endpoints.out,
-    /^NAME\s+ENDPOINTS\s+AGE\nbackend\s+127\.43\.0\.\d+:9090,127\.43\.0\.\d+:9090\s+\d+s\nfrontend\s+127\.43\.0\.\d+:8080/,
+    /^NAME\s+ENDPOINTS\s+AGE\nbackend\s+127\.143\.0\.\d+:9090,127\.143\.0\.\d+:9090\s+\d+s\nfrontend\s+127\.143\.0\.\d+:8080/,
   );
   const svcJson = JSON.parse((await run(['get', 'services', ...sd, '-o', 'json'])).out) as {
     kind: string;
@@ -127,7 +128,7 @@ test('mesh up, apply, get, logs, status, delete and mesh down', async (t) => {
   const all = await run(['get', 'instances', '-A', ...sd]);
   assert.match(
     all.out,
-    /^NAMESPACE\s+NAME\s+READY\s+PHASE\s+RESTARTS\s+ADDRESS\s+AGE\ndefault\s+backend-0\s+1\/1\s+Running\s+0\s+127\.43\.0\.\d+/,
+    /^NAMESPACE\s+NAME\s+READY\s+PHASE\s+RESTARTS\s+ADDRESS\s+AGE\ndefault\s+backend-0\s+1\/1\s+Running\s+0\s+127\.143\.0\.\d+/,
   );
 
   const status = await until('every proxy ACKed', async () => {
@@ -137,11 +138,11 @@ test('mesh up, apply, get, logs, status, delete and mesh down', async (t) => {
   assert.match(status.out, /^control plane {3}healthy, up \d+s, trust domain cluster.local\n/);
   assert.match(
     status.out,
-    /PROXY\s+ADDRESS\s+CONNECTED\s+CONFIG VERSION\s+STATUS\s+CERT EXPIRES IN\nbackend-0.default\s+127\.43\.0\.\d+\s+yes\s+[0-9a-f]{16}\s+ACK\s+(59m\d\ds|1h00m)\n/,
+    /PROXY\s+ADDRESS\s+CONNECTED\s+CONFIG VERSION\s+STATUS\s+CERT EXPIRES IN\nbackend-0.default\s+127\.143\.0\.\d+\s+yes\s+[0-9a-f]{16}\s+ACK\s+(59m\d\ds|1h00m)\n/,
   );
 
   const logs = await run(['logs', 'backend', '--replica', '1', ...sd]);
-  assert.match(logs.out, /^http-echo backend-1 listening on 127\.43\.0\.\d+:9090\n/);
+  assert.match(logs.out, /^http-echo backend-1 listening on 127\.143\.0\.\d+:9090\n/);
   assert.match(
     (await run(['logs', 'frontend', '--proxy', '--tail', '1', ...sd])).out,
     /^info \[control-plane client frontend-0.default\] certificate|^applied config [0-9a-f]{16}\n$/,
@@ -160,7 +161,7 @@ test('mesh up, apply, get, logs, status, delete and mesh down', async (t) => {
   assert.equal(rejected.code, 2);
   assert.equal(
     rejected.err,
-    'meshplane: bad.yaml (document 2): Workload "default/broken": spec.port is 0; expected an integer port from 1 to 65535 other than the sidecar ports 15000, 15001, 15006\n',
+    'meshplane: bad.yaml document 2 (line 5): Workload "default/broken": spec.port is 0; expected an integer port from 1 to 65535 other than the sidecar ports 15000, 15001, 15006\n',
   );
   assert.doesNotMatch((await run(['get', 'sa', ...sd])).out, /extra/);
   assert.equal((await run(['apply', '-f', join(dir, 'missing.yaml'), ...sd])).code, 2);

@@ -6,7 +6,14 @@
  * can be stopped and started again while the workloads keep running.
  * @module
  */
-import { ControlPlane, type ControlPlaneOptions, type WorkloadResource } from '../../control/index.js';
+import {
+  ControlPlane,
+  toAccessMode,
+  type AccessModeName,
+  type ControlPlaneOptions,
+  type MetricsScraperOptions,
+  type WorkloadResource,
+} from '../../control/index.js';
 import {
   LocalPlatform,
   type ControlPlaneBinding,
@@ -24,6 +31,10 @@ export interface LocalMeshOptions {
   /** CIDR inside 127.0.0.0/8 for instance addresses (default 127.10.0.0/16). */
   addressRange?: string;
   certTtlMs?: number;
+  /** SMI access mode to set at start; undefined keeps the state directory's (enforced when new). */
+  accessMode?: AccessModeName;
+  /** TrafficMetrics scraping (interval, window). */
+  metrics?: MetricsScraperOptions;
   /**
    * Program and leading arguments of the sidecar; the platform appends the proxy flags. Default:
    * this package's `meshplane proxy`. null runs workloads without sidecars.
@@ -131,8 +142,10 @@ export class LocalMesh {
   /** startControlPlane starts a new control plane on the same addresses and reports every instance to it. */
   async startControlPlane(): Promise<ControlPlane> {
     if (this.#cp) return this.#cp;
+    // The access mode may have changed at run time; the new control plane keeps the stored one.
+    const { accessMode: _startMode, ...options } = controlPlaneOptions(this.#options, () => this.platform);
     const cp = await ControlPlane.start({
-      ...controlPlaneOptions(this.#options, () => this.platform),
+      ...options,
       grpcAddress: this.#grpcAddress,
       httpAddress: this.#httpAddress,
     });
@@ -169,6 +182,8 @@ function controlPlaneOptions(
     grpcAddress: options.grpcAddress,
     httpAddress: options.httpAddress,
     certTtlMs: options.certTtlMs,
+    ...(options.accessMode ? { accessMode: toAccessMode(options.accessMode) } : {}),
+    ...(options.metrics ? { metrics: options.metrics } : {}),
     pushDebounceMs: options.pushDebounceMs,
     onShutdownRequest: options.onShutdownRequest,
     log: options.log,

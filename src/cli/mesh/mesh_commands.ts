@@ -9,8 +9,15 @@ import {
   CONTROL_PLANE_HTTP_PORT,
   DEFAULT_TRUST_DOMAIN,
 } from '../../config/index.js';
-import { parseHostPort, type ControlPlaneStatus } from '../../control/index.js';
+import {
+  accessModeName,
+  parseHostPort,
+  type AccessModeName,
+  type ControlPlaneStatus,
+  type MeshSettingsRecord,
+} from '../../control/index.js';
 import { AddressPool, DEFAULT_ADDRESS_RANGE } from '../../platform/index.js';
+import { InvalidInputError } from '../../errors/index.js';
 import type { IO } from '../io.js';
 import { call, resolveApi } from './api_client.js';
 import { MeshAlreadyRunningError, MeshStartFailedError } from './errors.js';
@@ -35,6 +42,8 @@ interface UpFlags {
   proxyCommand?: string;
   sidecars: boolean;
   proxyLogLevel: string;
+  permissive?: boolean;
+  accessMode?: string;
   detach?: boolean;
 }
 
@@ -61,6 +70,11 @@ export function registerMeshCommands(program: Command, io: IO, setExitCode: (cod
     .option('--proxy-command <command>', 'sidecar program and leading arguments (split on spaces)')
     .option('--no-sidecars', 'run workloads without sidecars (no mTLS, no HTTP_PROXY)')
     .option('--proxy-log-level <level>', 'log level passed to each sidecar', 'info')
+    .option(
+      '--access-mode <mode>',
+      "SMI access: enforced (only what TrafficTargets allow) or permissive (every mesh peer); default: the state directory's, enforced when new",
+    )
+    .option('--permissive', 'same as --access-mode permissive')
     .option('--detach', 'run in the background; `meshplane mesh down` stops it')
     .action(async (flags: UpFlags) => meshUp(flags, io));
   mesh
@@ -82,6 +96,25 @@ export function registerMeshCommands(program: Command, io: IO, setExitCode: (cod
         flags.output === 'json' ? `${JSON.stringify(status, null, 2)}\n` : formatStatus(status),
       );
     });
+  mesh
+    .command('config')
+    .description('show the mesh-wide settings, or change them while the mesh runs')
+    .option('--state-dir <dir>', 'state directory of the mesh')
+    .option('--api <url>', 'HTTP API of the mesh (default: from the state directory)')
+    .option(
+      '--access-mode <mode>',
+      'enforced (only what TrafficTargets allow) or permissive (every mesh peer)',
+    )
+    .action(async (flags: { stateDir?: string; api?: string; accessMode?: string }) => {
+      const mode =
+        flags.accessMode === undefined ? undefined : accessModeName(flags.accessMode, '--access-mode');
+      const api = await resolveApi(flags, io);
+      const settings =
+        mode === undefined
+          ? await call<MeshSettingsRecord>(api, 'GET', '/v1/mesh/config')
+          : await call<MeshSettingsRecord>(api, 'POST', '/v1/mesh/config', { accessMode: mode });
+      io.stdout.write(`access mode: ${settings.accessMode}\n`);
+    });
 }
 
 async function meshUp(flags: UpFlags, io: IO): Promise<void> {
@@ -91,6 +124,7 @@ async function meshUp(flags: UpFlags, io: IO): Promise<void> {
   parseHostPort(flags.apiAddress, '--api-address');
   new AddressPool(flags.addressRange);
   const certTtlMs = parseDuration(flags.certTtl, '--cert-ttl');
+  const accessMode = upAccessMode(flags);
   const proxyCommand = flags.sidecars
     ? (flags.proxyCommand?.split(/\s+/).filter(Boolean) ?? undefined)
     : null;
@@ -114,6 +148,7 @@ async function meshUp(flags: UpFlags, io: IO): Promise<void> {
     certTtlMs,
     proxyCommand,
     proxyLogLevel: flags.proxyLogLevel,
+    ...(accessMode ? { accessMode } : {}),
     onShutdownRequest: () => stop.abort(),
     log,
   });
@@ -130,7 +165,8 @@ async function meshUp(flags: UpFlags, io: IO): Promise<void> {
   io.stdout.write(
     `mesh up: trust domain ${record.trustDomain}, state ${stateDir}\n` +
       `  control plane gRPC ${record.grpc}, HTTP API ${record.api}\n` +
-      `  workload addresses from ${record.addressRange}${proxyCommand === null ? ' (no sidecars)' : ''}\n`,
+      `  workload addresses from ${record.addressRange}${proxyCommand === null ? ' (no sidecars)' : ''}\n` +
+      `  access mode ${mesh.controlPlane!.meshSettings().accessMode}\n`,
   );
   if (!stop.signal.aborted)
     await new Promise((resolve) => stop.signal.addEventListener('abort', resolve, { once: true }));
@@ -138,6 +174,15 @@ async function meshUp(flags: UpFlags, io: IO): Promise<void> {
   await mesh.stop();
   await removeMeshRecord(stateDir, process.pid);
   io.stdout.write('mesh down\n');
+}
+
+/** upAccessMode reads --access-mode / --permissive; undefined keeps the state directory's mode. */
+function upAccessMode(flags: UpFlags): AccessModeName | undefined {
+  const mode = flags.accessMode === undefined ? undefined : accessModeName(flags.accessMode, '--access-mode');
+  if (flags.permissive && mode === 'enforced') {
+    throw new InvalidInputError('--permissive', true, 'not together with --access-mode enforced');
+  }
+  return flags.permissive ? 'permissive' : mode;
 }
 
 /** detach starts `mesh up` again in its own session and waits until its API answers. */
@@ -148,6 +193,7 @@ async function detach(flags: UpFlags, stateDir: string, io: IO): Promise<void> {
     binPath, 'mesh', 'up', '--state-dir', stateDir, '--trust-domain', flags.trustDomain,
     '--grpc-address', flags.grpcAddress, '--api-address', flags.apiAddress, '--address-range', flags.addressRange,
     '--cert-ttl', flags.certTtl, '--proxy-log-level', flags.proxyLogLevel,
+    ...(upAccessMode(flags) ? ['--access-mode', upAccessMode(flags)!] : []),
     ...(flags.sidecars ? (flags.proxyCommand ? ['--proxy-command', flags.proxyCommand] : []) : ['--no-sidecars']),
   ]; // prettier-ignore
   const fd = openSync(logFile, 'a', 0o600);
@@ -216,7 +262,12 @@ export function formatStatus(s: ControlPlaneStatus, now = Date.now()): string {
     `control plane   ${s.healthy ? 'healthy' : 'stopping'}, up ${age(s.startedAt, now)}, trust domain ${s.trustDomain}\n` +
     `  gRPC ${s.grpcAddress}, HTTP API ${s.httpAddress}, state ${s.stateDir}\n` +
     `  ${s.resources.workloads} workloads, ${s.resources.services} services, ${s.resources.serviceAccounts} service accounts; ` +
-    `${s.instances.ready}/${s.instances.total} instances ready\n`;
+    `${s.instances.ready}/${s.instances.total} instances ready\n` +
+    `  access mode ${s.accessMode}; SMI: ${s.resources.trafficSplits} traffic splits, ${s.resources.trafficTargets} traffic targets, ` +
+    `${s.resources.httpRouteGroups} HTTP route groups, ${s.resources.tcpRoutes} TCP routes, ${s.resources.udpRoutes} UDP routes\n` +
+    (s.warnings
+      ? `  ${s.warnings} warning event${s.warnings === 1 ? '' : 's'} (meshplane get events -A)\n`
+      : '');
   if (s.proxies.length === 0) return `${head}\nno proxies\n`;
   const rows = s.proxies.map((p) => [
     p.id,

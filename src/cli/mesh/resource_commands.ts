@@ -3,19 +3,12 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
-import type {
-  ChangeResult,
-  EndpointsView,
-  InstanceRecord,
-  ResourceView,
-  ServiceStatus,
-  WorkloadStatus,
-} from '../../control/index.js';
-import { NotFoundError } from '../../control/index.js';
+import type { ApplyResult, ChangeResult } from '../../control/index.js';
+import { kindGroup, NotFoundError } from '../../control/index.js';
 import { InvalidInputError } from '../../errors/index.js';
 import type { IO } from '../io.js';
 import { apiError, call, resolveApi, send } from './api_client.js';
-import { age, table } from './format.js';
+import { render } from './tables.js';
 
 interface TargetFlags {
   stateDir?: string;
@@ -28,7 +21,16 @@ const kindAliases: Record<string, string> = {
   endpoints: 'endpoints', ep: 'endpoints',
   instance: 'instances', instances: 'instances', inst: 'instances',
   serviceaccount: 'serviceaccounts', serviceaccounts: 'serviceaccounts', sa: 'serviceaccounts',
+  trafficsplit: 'trafficsplits', trafficsplits: 'trafficsplits', ts: 'trafficsplits',
+  traffictarget: 'traffictargets', traffictargets: 'traffictargets', tt: 'traffictargets',
+  httproutegroup: 'httproutegroups', httproutegroups: 'httproutegroups', htr: 'httproutegroups',
+  tcproute: 'tcproutes', tcproutes: 'tcproutes', tr: 'tcproutes',
+  udproute: 'udproutes', udproutes: 'udproutes', ur: 'udproutes',
+  event: 'events', events: 'events', ev: 'events',
 }; // prettier-ignore
+
+const KINDS_HELP =
+  'workloads, services, endpoints, instances, serviceaccounts, trafficsplits, traffictargets, httproutegroups, tcproutes, udproutes, events';
 
 function targetOptions(cmd: Command): Command {
   return cmd
@@ -49,10 +51,11 @@ export function registerResourceCommands(
   ).action(async (flags: TargetFlags & { filename: string }) => {
     const manifest = await readManifest(flags.filename);
     const api = await resolveApi(flags, io);
-    const { results } = await call<{ results: ChangeResult[] }>(api, 'POST', '/v1/apply', {
+    const { results, warnings } = await call<ApplyResult>(api, 'POST', '/v1/apply', {
       manifest,
       source: basename(flags.filename),
     });
+    for (const w of warnings ?? []) io.stderr.write(`Warning: ${w}\n`);
     for (const r of results) io.stdout.write(`${resourceName(r)} ${r.action}\n`);
   });
 
@@ -70,15 +73,18 @@ export function registerResourceCommands(
       source: basename(flags.filename),
       ignoreNotFound: flags.ignoreNotFound === true,
     };
-    const { results } = await call<{ results: ChangeResult[] }>(api, 'POST', '/v1/delete', body);
+    const { results } = await call<ApplyResult>(api, 'POST', '/v1/delete', body);
     for (const r of results) io.stdout.write(`${resourceName(r)} deleted\n`);
   });
 
   targetOptions(
     program
       .command('get')
-      .description('list workloads, services, endpoints, instances or serviceaccounts')
-      .argument('<kind>', 'workloads|services|endpoints|instances|serviceaccounts (or wl, svc, ep, inst, sa)')
+      .description("list resources of one kind, or the control plane's events")
+      .argument(
+        '<kind>',
+        `${KINDS_HELP.replaceAll(', ', '|')} (or wl, svc, ep, inst, sa, ts, tt, htr, tr, ur, ev)`,
+      )
       .argument('[name]', 'only this one')
       .option('-n, --namespace <ns>', 'namespace', 'default')
       .option('-A, --all-namespaces', 'every namespace')
@@ -90,12 +96,7 @@ export function registerResourceCommands(
       flags: TargetFlags & { namespace: string; allNamespaces?: boolean; output?: string },
     ) => {
       const kind = kindAliases[kindArg.toLowerCase()];
-      if (!kind)
-        throw new InvalidInputError(
-          'kind',
-          kindArg,
-          'one of workloads, services, endpoints, instances, serviceaccounts',
-        );
+      if (!kind) throw new InvalidInputError('kind', kindArg, `one of ${KINDS_HELP}`);
       if (flags.output !== undefined && !['wide', 'json', 'yaml'].includes(flags.output)) {
         throw new InvalidInputError('--output', flags.output, 'wide, json or yaml');
       }
@@ -122,6 +123,11 @@ export function registerResourceCommands(
         return;
       }
       io.stdout.write(render(kind, items, flags.output === 'wide', flags.allNamespaces === true));
+      if (kind === 'udproutes') {
+        io.stderr.write(
+          'Note: UDP does not pass through the mesh; UDPRoutes are validated and stored only.\n',
+        );
+      }
     },
   );
 
@@ -173,10 +179,10 @@ export function registerResourceCommands(
   );
 }
 
-/** nameOf reads metadata.name, or an instance's name. */
+/** nameOf reads metadata.name, an instance's name, or an event's object name. */
 function nameOf(item: unknown): string | undefined {
-  const i = item as { metadata?: { name?: string }; name?: string };
-  return i.metadata?.name ?? i.name;
+  const i = item as { metadata?: { name?: string }; name?: string; involvedObject?: { name: string } };
+  return i.metadata?.name ?? i.name ?? i.involvedObject?.name;
 }
 
 async function readManifest(file: string): Promise<string> {
@@ -191,116 +197,8 @@ async function readManifest(file: string): Promise<string> {
   }
 }
 
-/** resourceName is kubectl's "kind.group/name" form. */
+/** resourceName is kubectl's "kind.group/name" form, e.g. trafficsplit.split.smi-spec.io/web. */
 function resourceName(r: ChangeResult): string {
-  return `${r.kind.toLowerCase()}${r.kind === 'Workload' ? '.meshplane.dev' : ''}/${r.name}`;
-}
-
-function render(kind: string, items: unknown[], wide: boolean, allNamespaces: boolean): string {
-  const ns = (namespace: string, row: string[]): string[] => (allNamespaces ? [namespace, ...row] : row);
-  const header = (h: string[]): string[] => (allNamespaces ? ['NAMESPACE', ...h] : h);
-  switch (kind) {
-    case 'workloads': {
-      const rows = (items as ResourceView[]).map((w) => {
-        const s = w.status as WorkloadStatus;
-        const spec = w.spec as { serviceAccount: string; port: number };
-        const base = [
-          w.metadata.name,
-          `${s.readyReplicas}/${s.replicas}`,
-          String(s.restarts),
-          age(w.metadata.creationTimestamp),
-        ];
-        return ns(
-          w.metadata.namespace,
-          wide
-            ? [
-                ...base,
-                spec.serviceAccount,
-                String(spec.port),
-                s.instances.map((i) => i.address).join(',') || '<none>',
-              ]
-            : base,
-        );
-      });
-      return table(
-        header([
-          'NAME',
-          'READY',
-          'RESTARTS',
-          'AGE',
-          ...(wide ? ['SERVICE-ACCOUNT', 'PORT', 'ADDRESSES'] : []),
-        ]),
-        rows,
-      );
-    }
-    case 'services': {
-      const rows = (items as ResourceView[]).map((svc) => {
-        const spec = svc.spec as {
-          selector: Record<string, string>;
-          ports: { port: number; targetPort: number; appProtocol: string }[];
-        };
-        const s = svc.status as ServiceStatus;
-        const ports = spec.ports.map((p) => `${p.port}:${p.targetPort}/${p.appProtocol}`).join(',');
-        const base = [
-          svc.metadata.name,
-          ports,
-          `${s.readyEndpoints}/${s.endpoints}`,
-          age(svc.metadata.creationTimestamp),
-        ];
-        const selector = Object.entries(spec.selector)
-          .map(([k, v]) => `${k}=${v}`)
-          .join(',');
-        return ns(svc.metadata.namespace, wide ? [...base, selector] : base);
-      });
-      return table(header(['NAME', 'PORTS', 'ENDPOINTS', 'AGE', ...(wide ? ['SELECTOR'] : [])]), rows);
-    }
-    case 'endpoints': {
-      const rows = (items as EndpointsView[]).map((ep) => {
-        const subset = ep.subsets[0];
-        const addrs = (subset?.addresses ?? []).flatMap((a) => subset!.ports.map((p) => `${a.ip}:${p.port}`));
-        const shown =
-          wide || addrs.length <= 3
-            ? addrs.join(',')
-            : `${addrs.slice(0, 3).join(',')} + ${addrs.length - 3} more...`;
-        const base = [ep.metadata.name, shown || '<none>', age(ep.metadata.creationTimestamp)];
-        const notReady = (subset?.notReadyAddresses ?? []).map((a) => a.ip).join(',') || '<none>';
-        return ns(ep.metadata.namespace, wide ? [...base, notReady] : base);
-      });
-      return table(header(['NAME', 'ENDPOINTS', 'AGE', ...(wide ? ['NOT READY'] : [])]), rows);
-    }
-    case 'instances': {
-      const rows = (items as InstanceRecord[]).map((i) => {
-        const base = [
-          i.name,
-          i.ready ? '1/1' : '0/1',
-          i.phase,
-          String(i.restarts),
-          i.address,
-          age(i.startedAt),
-        ];
-        return ns(
-          i.namespace,
-          wide ? [...base, String(i.appPid ?? '-'), String(i.proxyPid ?? '-'), i.message ?? ''] : base,
-        );
-      });
-      return table(
-        header([
-          'NAME',
-          'READY',
-          'PHASE',
-          'RESTARTS',
-          'ADDRESS',
-          'AGE',
-          ...(wide ? ['APP PID', 'PROXY PID', 'MESSAGE'] : []),
-        ]),
-        rows,
-      );
-    }
-    default: {
-      const rows = (items as ResourceView[]).map((r) =>
-        ns(r.metadata.namespace, [r.metadata.name, age(r.metadata.creationTimestamp)]),
-      );
-      return table(header(['NAME', 'AGE']), rows);
-    }
-  }
+  const group = kindGroup(r.kind);
+  return `${r.kind.toLowerCase()}${group ? `.${group}` : ''}/${r.name}`;
 }

@@ -1,8 +1,11 @@
 /**
  * The resources the control plane stores, after validation and defaulting: Kubernetes-shaped
- * `v1/Service`, `v1/ServiceAccount` and meshplane's `meshplane.dev/v1alpha1/Workload`.
+ * `v1/Service`, `v1/ServiceAccount`, meshplane's `meshplane.dev/v1alpha1/Workload`, and the SMI
+ * kinds in src/smi's canonical model (TrafficSplit, TrafficTarget, HTTPRouteGroup, TCPRoute,
+ * UDPRoute).
  * @module
  */
+import type { SmiKind, SmiResource } from '../../smi/index.js';
 
 export interface ObjectMeta {
   name: string;
@@ -73,8 +76,28 @@ export interface WorkloadResource {
   spec: WorkloadSpec;
 }
 
-export type Resource = ServiceResource | ServiceAccountResource | WorkloadResource;
+export type Resource = ServiceResource | ServiceAccountResource | WorkloadResource | SmiResource;
 export type ResourceKind = Resource['kind'];
+
+/** SMI_GROUP_OF gives the API group kubectl-style names use for each SMI kind. */
+const SMI_GROUP_OF: Record<SmiKind, string> = {
+  TrafficSplit: 'split.smi-spec.io',
+  TrafficTarget: 'access.smi-spec.io',
+  HTTPRouteGroup: 'specs.smi-spec.io',
+  TCPRoute: 'specs.smi-spec.io',
+  UDPRoute: 'specs.smi-spec.io',
+};
+
+/** isSmiResource tells SMI resources from the control plane's own kinds. */
+export function isSmiResource(r: Resource): r is SmiResource {
+  return r.kind in SMI_GROUP_OF;
+}
+
+/** kindGroup is the API group suffix of a kind in kubectl-style names ("" for the core group). */
+export function kindGroup(kind: string): string {
+  if (kind === 'Workload') return 'meshplane.dev';
+  return SMI_GROUP_OF[kind as SmiKind] ?? '';
+}
 
 /** resourceKey identifies a resource: "<kind>/<namespace>/<name>". */
 export function resourceKey(r: { kind: string; metadata: { namespace: string; name: string } }): string {
@@ -83,8 +106,8 @@ export function resourceKey(r: { kind: string; metadata: { namespace: string; na
 
 /** displayName is how messages and the CLI name a resource: "workload.meshplane.dev/web". */
 export function displayName(r: { kind: string; metadata: { name: string } }): string {
-  const group = r.kind === 'Workload' ? '.meshplane.dev' : '';
-  return `${r.kind.toLowerCase()}${group}/${r.metadata.name}`;
+  const group = kindGroup(r.kind);
+  return `${r.kind.toLowerCase()}${group ? `.${group}` : ''}/${r.metadata.name}`;
 }
 
 /** matchesSelector is Kubernetes equality-based selection; an empty selector matches nothing here. */

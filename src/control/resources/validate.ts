@@ -24,6 +24,9 @@ export const SIDECAR_PORTS = [PROXY_ADMIN_PORT, PROXY_OUTBOUND_PORT, PROXY_INBOU
 export const MAX_REPLICAS = 64;
 
 export const KNOWN_KINDS = ['v1/Service', 'v1/ServiceAccount', 'meshplane.dev/v1alpha1/Workload'];
+/** SMI_KINDS_HINT names the SMI kinds (read by src/smi) in the unknown-kind message. */
+const SMI_KINDS_HINT =
+  'split.smi-spec.io TrafficSplit, access.smi-spec.io TrafficTarget, specs.smi-spec.io HTTPRouteGroup|TCPRoute|UDPRoute';
 
 const appProtocols: Record<string, AppProtocol> = {
   http: 'http',
@@ -34,7 +37,10 @@ const appProtocols: Record<string, AppProtocol> = {
   tcp: 'tcp',
 };
 
-/** validateDocument turns one parsed document into a Resource, or throws InvalidInputError. */
+/**
+ * validateDocument turns one manifest object of a control-plane kind into a Resource, or throws
+ * InvalidInputError; `where` names the file, document and line.
+ */
 export function validateDocument(doc: unknown, where: string): Resource {
   const base = new FieldReader(where);
   const obj = base.object(doc, '(document)')!;
@@ -46,7 +52,12 @@ export function validateDocument(doc: unknown, where: string): Resource {
     meta.namespace === undefined ? DEFAULT_NAMESPACE : base.dnsLabel(meta.namespace, 'metadata.namespace');
   const r = new FieldReader(`${where}: ${kind} "${namespace}/${name}"`);
   if (!KNOWN_KINDS.includes(`${apiVersion}/${kind}`)) {
-    r.fail('kind', `${apiVersion}/${kind}`, `one of ${KNOWN_KINDS.join(', ')}`, CONTROL_ERR_UNKNOWN_KIND);
+    r.fail(
+      'kind',
+      `${apiVersion}/${kind}`,
+      `one of ${KNOWN_KINDS.join(', ')}, or an SMI kind (${SMI_KINDS_HINT})`,
+      CONTROL_ERR_UNKNOWN_KIND,
+    );
   }
   const metadata: ObjectMeta = {
     name,
