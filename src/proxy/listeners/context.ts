@@ -1,0 +1,44 @@
+/**
+ * ListenerContext: what a listener's connections need from the proxy. The snapshot and the
+ * listener's own config are read at the start of each request, so a swap applies to the next request
+ * while in-flight ones finish on the snapshot they started with.
+ * @module
+ */
+import type { Listener } from '../../config/index.js';
+import type { Clock } from '../clock.js';
+import type { ProxyMetrics } from '../metrics/proxy_metrics.js';
+import type { Snapshot } from '../snapshot/snapshot.js';
+import type { IdentityStore } from '../tls/identity.js';
+import type { Cluster } from '../upstream/cluster.js';
+import type { Endpoint } from '../upstream/endpoint.js';
+import type { Http1Pool } from '../http1/upstream_pool.js';
+import type { Http2SessionPool } from '../http2/session_pool.js';
+
+/** LocalReplyEvent describes a reply the proxy made itself, for the log. */
+export interface LocalReplyEvent {
+  listener: string;
+  method: string;
+  authority: string;
+  path: string;
+  status: number;
+  reason: string;
+  message: string;
+}
+
+export interface ProxyContext {
+  readonly clock: Clock;
+  /** every downstream socket accepted and still open, so close() can end them. */
+  readonly sockets: Set<import('node:net').Socket>;
+  readonly metrics: ProxyMetrics;
+  readonly identity: IdentityStore;
+  snapshot(): Snapshot;
+  http1Pool(cluster: Cluster, endpoint: Endpoint): Http1Pool;
+  http2Pool(cluster: Cluster, endpoint: Endpoint): Http2SessionPool;
+  localReply(event: LocalReplyEvent): void;
+}
+
+export interface ListenerContext extends ProxyContext {
+  readonly name: string;
+  /** config returns the listener's entry in the current snapshot. */
+  config(): Listener;
+}
