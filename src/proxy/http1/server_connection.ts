@@ -46,12 +46,13 @@ export class Http1ServerConnection implements Downstream {
   private paused = false;
   private closing = false;
   private processing = false;
+  private inputEnded = false;
   private readonly onData = (chunk: Buffer): void => this.data(chunk);
   private readonly onDrain = (): void => this.exchange?.onDownstreamDrain();
   private readonly onEnd = (): void => {
-    // The client finished sending; answer what is in flight, then close.
-    if (this.exchange) this.closing = true;
-    else this.socket.end();
+    // The client finished sending; answer what is in flight and pipelined, then close.
+    this.inputEnded = true;
+    if (!this.exchange) this.process();
   };
   private readonly onClose = (): void => {
     this.closing = true;
@@ -110,7 +111,7 @@ export class Http1ServerConnection implements Downstream {
         }
         if (!head) {
           if (buf.length > MAX_HEAD_BYTES) this.pauseReading();
-          return;
+          break;
         }
         const d = this.dispatcher.dispatch(head, this);
         if (d.kind === 'reply') {
@@ -137,6 +138,7 @@ export class Http1ServerConnection implements Downstream {
     } finally {
       this.processing = false;
     }
+    if (this.inputEnded && !this.exchange && !this.closing) this.shutdown();
   }
 
   /** refuse answers a request with a local reply without contacting any upstream. */
@@ -189,6 +191,6 @@ export class Http1ServerConnection implements Downstream {
       return;
     }
     this.resumeReading();
-    if (this.pending) this.process();
+    this.process();
   }
 }
