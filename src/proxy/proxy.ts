@@ -235,8 +235,11 @@ export class SidecarProxy extends EventEmitter<SidecarProxyEvents> implements Ad
   }
 
   readiness(): string | undefined {
-    if (!this.identity.current) return 'waiting for a workload certificate';
-    if (!this.current) return 'waiting for a config snapshot';
+    const snap = this.current;
+    if (!snap) return 'waiting for a config snapshot';
+    const needsIdentity =
+      snap.listeners.some((l) => l.direction === 'INBOUND') || [...snap.clusters.values()].some((c) => c.mtls);
+    if (needsIdentity && !this.identity.current) return 'waiting for a workload certificate';
     if (!this.listenerManager.allBound()) return 'listeners not bound';
     return undefined;
   }
