@@ -238,7 +238,8 @@ export class SidecarProxy extends EventEmitter<SidecarProxyEvents> implements Ad
     const snap = this.current;
     if (!snap) return 'waiting for a config snapshot';
     const needsIdentity =
-      snap.listeners.some((l) => l.direction === 'INBOUND') || [...snap.clusters.values()].some((c) => c.mtls);
+      snap.listeners.some((l) => l.direction === 'INBOUND') ||
+      [...snap.clusters.values()].some((c) => c.mtls);
     if (needsIdentity && !this.identity.current) return 'waiting for a workload certificate';
     if (!this.listenerManager.allBound()) return 'listeners not bound';
     return undefined;
