@@ -6,13 +6,14 @@
 import { Command, CommanderError } from 'commander';
 import { MeshplaneError } from '../errors/index.js';
 import type { IO } from './io.js';
+import { registerProxy } from './proxy.js';
 import { VERSION } from './version.js';
 
 /** Registers the subcommands of one area (perf, mesh, server…) on the root program. */
 export type CommandRegistrar = (program: Command, io: IO, setExitCode: (code: number) => void) => void;
 
 /** Every area's subcommands, in the order `--help` lists them. */
-const registrars: CommandRegistrar[] = [];
+const registrars: CommandRegistrar[] = [registerProxy];
 
 /** buildProgram creates the root command with every area's subcommands. */
 export function buildProgram(io: IO, setExitCode: (code: number) => void): Command {

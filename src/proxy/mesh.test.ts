@@ -3,7 +3,7 @@
 // certificate rotation keeps open connections.
 import assert from 'node:assert/strict';
 import { Agent } from 'node:http';
-import { connect as netConnect } from 'node:net';
+import { type Socket, connect as netConnect } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { connect as tlsConnect } from 'node:tls';
 import { REASON_HEADER } from './errors.js';
@@ -29,10 +29,7 @@ const OUT = `outbound|80||${SVC}`;
 const WRONG = 'wrong.default.svc.cluster.local';
 
 /** refused resolves with what a raw connection got back: bytes before close, and any error. */
-function probe(
-  open: () => import('node:net').Socket,
-  payload: string,
-): Promise<{ data: string; error?: string }> {
+function probe(open: () => Socket, payload: string): Promise<{ data: string; error?: string }> {
   return new Promise((resolve) => {
     const s = open();
     let data = '';

@@ -1,8 +1,8 @@
 // HTTP/2, gRPC and TCP through two sidecars: h2c from the app, h2 over mTLS between sidecars, gRPC
 // (unary and server streaming with trailers) with real @grpc/grpc-js, CONNECT tunnels and TCP listeners.
 import assert from 'node:assert/strict';
-import { connect as h2connect, createServer as createH2Server } from 'node:http2';
-import { type Server, connect as netConnect, createServer as createNetServer } from 'node:net';
+import { type Http2Server, connect as h2connect, createServer as createH2Server } from 'node:http2';
+import { type Server, type Socket, connect as netConnect, createServer as createNetServer } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import { TestCa } from './testing/ca.js';
@@ -47,7 +47,7 @@ const service: grpc.ServiceDefinition = {
   },
 };
 
-async function listen(server: Server | import('node:http2').Http2Server, host: string): Promise<number> {
+async function listen(server: Server | Http2Server, host: string): Promise<number> {
   await new Promise<void>((resolve) => server.listen({ host, port: 0 }, () => resolve()));
   return (server.address() as { port: number }).port;
 }
@@ -209,11 +209,7 @@ describe('HTTP/2, gRPC and TCP through a sidecar pair', () => {
     assert.equal(res['x-meshplane-reason'], 'route_not_found');
   });
 
-  const roundTrip = (
-    open: () => import('node:net').Socket,
-    first: string,
-    payload: Buffer,
-  ): Promise<Buffer> =>
+  const roundTrip = (open: () => Socket, first: string, payload: Buffer): Promise<Buffer> =>
     new Promise((resolve, reject) => {
       const s = open();
       const got: Buffer[] = [];

@@ -9,6 +9,7 @@
  *   downstream ◀──head+body── Exchange ◀── UpstreamConnection ◀──── upstream
  * @module
  */
+import type { Socket } from 'node:net';
 import type { RetryPolicy } from '../../config/index.js';
 import type { Clock, Timer } from '../clock.js';
 import { ProxyError, ProxyErrorCode, rescue } from '../errors.js';
@@ -41,7 +42,7 @@ export interface Http1Target {
 
 /** Downstream is the side of the connection the request came from (see server_connection.ts). */
 export interface Downstream {
-  readonly socket: import('node:net').Socket;
+  readonly socket: Socket;
   pauseReading(): void;
   resumeReading(): void;
   /** exchangeDone is called once; `close` asks to close the connection after the response. */

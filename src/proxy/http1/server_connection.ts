@@ -9,7 +9,8 @@ import type { Socket } from 'node:net';
 import { ProxyError, ProxyErrorCode, REASON_HEADER, rescue } from '../errors.js';
 import type { RequestStats } from '../metrics/proxy_metrics.js';
 import { type Downstream, Exchange, type ExchangeDeps, type Http1Target } from './exchange.js';
-import { MAX_HEAD_BYTES, ParseError, type RequestHead, parseRequestHead } from './parser.js';
+import type { ParseError } from './parser.js';
+import { MAX_HEAD_BYTES, type RequestHead, parseRequestHead } from './parser.js';
 
 /** Dispatch is the filter chain's verdict for one request. */
 export type Dispatch =

@@ -18,13 +18,8 @@ import {
 } from 'node:http2';
 import type { Socket } from 'node:net';
 import { ProxyError, ProxyErrorCode, REASON_HEADER, rescue } from '../errors.js';
-import {
-  ChainError,
-  type Decision,
-  type RequestInfo,
-  decideInbound,
-  decideOutbound,
-} from '../filters/chain.js';
+import type { ChainError } from '../filters/chain.js';
+import { type Decision, type RequestInfo, decideInbound, decideOutbound } from '../filters/chain.js';
 import { XFCC_HEADER } from '../http1/dispatchers.js';
 import type { ListenerContext } from '../listeners/context.js';
 import type { Endpoint } from '../upstream/endpoint.js';

@@ -4,6 +4,7 @@
  * while in-flight ones finish on the snapshot they started with.
  * @module
  */
+import type { Socket } from 'node:net';
 import type { Listener } from '../../config/index.js';
 import type { Clock } from '../clock.js';
 import type { ProxyMetrics } from '../metrics/proxy_metrics.js';
@@ -28,7 +29,7 @@ export interface LocalReplyEvent {
 export interface ProxyContext {
   readonly clock: Clock;
   /** every downstream socket accepted and still open, so close() can end them. */
-  readonly sockets: Set<import('node:net').Socket>;
+  readonly sockets: Set<Socket>;
   readonly metrics: ProxyMetrics;
   readonly identity: IdentityStore;
   snapshot(): Snapshot;
