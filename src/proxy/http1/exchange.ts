@@ -315,12 +315,19 @@ export class Exchange implements UpstreamUser {
       return;
     }
     const bodyEnd = end < 0 ? buf.length : end;
-    if (head.unchanged && !this.closeDownstream) {
+    if ((head.unchanged || head.onlyKeepAlive) && !this.closeDownstream) {
       this.writeDown(bodyEnd === buf.length ? buf : buf.subarray(0, bodyEnd));
     } else {
       const extra = this.closeDownstream ? 'connection: close\r\n' : '';
-      this.writeDown(`${head.statusLine}${head.forwarded}${extra}\r\n`);
-      if (bodyEnd > head.headLength) this.writeDown(buf.subarray(head.headLength, bodyEnd));
+      const rewritten = `${head.statusLine}${head.forwarded}${extra}\r\n`;
+      const bodyBytes = bodyEnd - head.headLength;
+      // One write (one syscall) for the head and a small first body part.
+      if (bodyBytes > 0 && bodyBytes <= 16384)
+        this.writeDown(rewritten + buf.toString('latin1', head.headLength, bodyEnd));
+      else {
+        this.writeDown(rewritten);
+        if (bodyBytes > 0) this.writeDown(buf.subarray(head.headLength, bodyEnd));
+      }
     }
     if (end >= 0) this.complete(end === buf.length);
   }

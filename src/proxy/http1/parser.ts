@@ -48,6 +48,11 @@ export interface ResponseHead {
   forwarded: string;
   /** true when forwarded === the original block, so the raw bytes can be sent unchanged. */
   unchanged: boolean;
+  /**
+   * true when the only header dropped was `Connection: keep-alive`: the raw head may still be sent to
+   * a downstream that stays open, where that header says the same thing.
+   */
+  onlyKeepAlive: boolean;
   contentLength: number;
   chunked: boolean;
   /** the upstream connection may be reused after this response. */
@@ -124,6 +129,8 @@ function parseLength(v: string, previous: number): number {
 interface Walk {
   forwarded: string;
   dropped: boolean;
+  /** lines dropped other than a plain `Connection: keep-alive`. */
+  droppedOther: boolean;
   host: string | undefined;
   contentLength: number;
   chunked: boolean;
@@ -145,6 +152,7 @@ function walkHeaders(s: string, pos: number, end: number, dropHost: boolean, dro
   const w: Walk = {
     forwarded: '',
     dropped: false,
+    droppedOther: false,
     host: undefined,
     contentLength: -1,
     chunked: false,
@@ -164,6 +172,7 @@ function walkHeaders(s: string, pos: number, end: number, dropHost: boolean, dro
     const first = s.charCodeAt(pos);
     if (isOws(first) || isOws(s.charCodeAt(colon - 1))) throw new ParseError('whitespace in header name');
     let drop = false;
+    let keepAliveOnly = false;
     switch (classify(s, pos, colon)) {
       case H.Other:
         break;
@@ -183,7 +192,9 @@ function walkHeaders(s: string, pos: number, end: number, dropHost: boolean, dro
         break;
       }
       case H.Connection: {
-        for (const raw of value(s, colon, eol).toLowerCase().split(',')) {
+        const v = value(s, colon, eol).toLowerCase();
+        keepAliveOnly = v === 'keep-alive';
+        for (const raw of v.split(',')) {
           const t = raw.trim();
           if (t === 'close') w.close = true;
           else if (t === 'keep-alive') w.keepAliveToken = true;
@@ -218,6 +229,7 @@ function walkHeaders(s: string, pos: number, end: number, dropHost: boolean, dro
       w.forwarded += s.slice(runStart, pos);
       runStart = eol + 2;
       w.dropped = true;
+      if (!keepAliveOnly) w.droppedOther = true;
     }
     pos = eol + 2;
   }
@@ -230,6 +242,7 @@ function walkHeaders(s: string, pos: number, end: number, dropHost: boolean, dro
       .map((line) => `${line}\r\n`)
       .join('');
     w.dropped = true;
+    w.droppedOther = true;
   }
   return w;
 }
@@ -299,6 +312,7 @@ export function parseResponseHead(buf: Buffer): ResponseHead | undefined {
     statusLine: s.slice(0, lineEnd + 2),
     forwarded: w.forwarded,
     unchanged: !w.dropped,
+    onlyKeepAlive: w.dropped && !w.droppedOther,
     contentLength: w.contentLength,
     chunked: w.chunked,
     keepAlive: minor >= 1 ? !w.close : w.keepAliveToken && !w.close,

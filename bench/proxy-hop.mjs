@@ -1,0 +1,101 @@
+// Closed-loop maximum through one plaintext proxy hop: meshplane vs HAProxy (1 thread, http-reuse
+// always), same nginx upstream (1 worker), wrk as the generator. Proxies and nginx are pinned to
+// CPU 0, wrk to CPU 1. Prints req/s, CPU µs per request of each proxy and the ratio.
+// Usage: node bench/proxy-hop.mjs [--seconds 10] [--rounds 2] [--connections 50]
+import { parseArgs } from 'node:util';
+import {
+  cpuSeconds,
+  fmt,
+  freePort,
+  memory,
+  startHaproxy,
+  startMeshplane,
+  startNginx,
+  tempDir,
+  wrk,
+} from './lib/peers.mjs';
+
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '10' },
+    rounds: { type: 'string', default: '2' },
+    connections: { type: 'string', default: '50' },
+  },
+});
+const seconds = Number(values.seconds);
+const rounds = Number(values.rounds);
+const connections = Number(values.connections);
+
+const t = tempDir('meshplane-bench-hop-');
+const nginxPort = await freePort();
+const haPort = await freePort();
+const mpPort = await freePort();
+const mpAdmin = await freePort();
+const nginx = await startNginx(t, nginxPort, 0);
+const haproxy = await startHaproxy(t, haPort, nginxPort, 0);
+const meshplane = await startMeshplane(t, 'meshplane', 0, {
+  address: '127.0.0.1',
+  adminPort: mpAdmin,
+  config: {
+    version: 'bench',
+    listeners: [
+      { name: 'outbound', port: mpPort, direction: 'OUTBOUND', protocol: 'HTTP', route_table: 'outbound' },
+    ],
+    route_tables: [
+      {
+        name: 'outbound',
+        virtual_hosts: [
+          {
+            name: 'nginx',
+            domains: [`127.0.0.1:${mpPort}`],
+            routes: [{ name: 'all', action: { clusters: [{ cluster: 'nginx', weight: 1 }] } }],
+          },
+        ],
+      },
+    ],
+    clusters: [{ name: 'nginx', endpoints: [{ address: '127.0.0.1', port: nginxPort }] }],
+  },
+});
+
+function measure(name, proxy, port) {
+  wrk(1, `http://127.0.0.1:${port}/`, { connections, seconds: 2 }); // warm-up
+  const cpu0 = proxy ? cpuSeconds(proxy.pid) : 0;
+  const r = wrk(1, `http://127.0.0.1:${port}/`, { connections, seconds });
+  const cpu = proxy ? cpuSeconds(proxy.pid) - cpu0 : 0;
+  const us = proxy ? (cpu * 1e6) / r.total : NaN;
+  if (r.errors || r.socketErrors)
+    console.error(`${name}: non-2xx ${r.errors}, socket errors ${r.socketErrors}`);
+  return { name, rps: r.rps, cpuUsPerReq: us, rssMB: proxy ? memory(proxy.pid).peakMB : NaN };
+}
+
+const results = [];
+try {
+  console.log(
+    `# one plaintext hop, wrk -t1 -c${connections} -d${seconds}s, ${rounds} round(s); nginx + proxies on CPU 0, wrk on CPU 1`,
+  );
+  for (let i = 0; i < rounds; i++) {
+    const direct = measure('nginx direct', undefined, nginxPort);
+    const ha = measure('haproxy', haproxy, haPort);
+    const mp = measure('meshplane', meshplane, mpPort);
+    results.push({ direct, ha, mp });
+    for (const r of [direct, ha, mp])
+      console.log(
+        `round ${i + 1}  ${r.name.padEnd(13)} ${fmt(r.rps, 0).padStart(8)} req/s` +
+          (Number.isFinite(r.cpuUsPerReq)
+            ? `  ${fmt(r.cpuUsPerReq)} µs CPU/req  peak RSS ${fmt(r.rssMB)} MB`
+            : ''),
+      );
+    console.log(
+      `round ${i + 1}  ratio meshplane/haproxy throughput: ${fmt(mp.rps / ha.rps, 2)}  CPU/req: ${fmt(mp.cpuUsPerReq / ha.cpuUsPerReq, 2)}×`,
+    );
+  }
+  const best = (k) => Math.max(...results.map((r) => r[k].rps));
+  console.log(
+    `best of ${rounds}: meshplane ${fmt(best('mp'), 0)} req/s, haproxy ${fmt(best('ha'), 0)} req/s, ratio ${fmt(best('mp') / best('ha'), 2)}`,
+  );
+} finally {
+  await meshplane.stop();
+  await haproxy.stop();
+  await nginx.stop();
+  t.cleanup();
+}
