@@ -5,7 +5,20 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { cpuSeconds, fmt, freePort, memory, root, startMeshplane, startNginx, tempDir } from './lib/peers.mjs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import {
+  cpuSeconds,
+  fmt,
+  freePort,
+  httpGet,
+  memory,
+  root,
+  run,
+  startMeshplane,
+  startNginx,
+  tempDir,
+  waitForPort,
+} from './lib/peers.mjs';
 
 const { TestCa } = await import(join(root, 'dist/proxy/testing/ca.js'));
 const { values } = parseArgs({
@@ -39,7 +52,15 @@ const b = await startMeshplane(t, 'sidecar-b', 0, {
   config: {
     version: 'bench',
     mesh: { trust_domain: 'cluster.local', access_mode: 'ACCESS_MODE_PERMISSIVE' },
-    listeners: [{ name: 'inbound', port: 15006, direction: 'INBOUND', protocol: 'HTTP', local_cluster: `inbound|${nginxPort}` }],
+    listeners: [
+      {
+        name: 'inbound',
+        port: 15006,
+        direction: 'INBOUND',
+        protocol: 'HTTP',
+        local_cluster: `inbound|${nginxPort}`,
+      },
+    ],
     clusters: [{ name: `inbound|${nginxPort}`, endpoints: [{ address: '127.0.0.1', port: nginxPort }] }],
   },
 });
@@ -50,7 +71,9 @@ const a = await startMeshplane(t, 'sidecar-a', 0, {
   cert: ca.issue('spiffe://cluster.local/ns/default/sa/client'),
   config: {
     version: 'bench',
-    listeners: [{ name: 'outbound', port: 15001, direction: 'OUTBOUND', protocol: 'HTTP', route_table: 'outbound' }],
+    listeners: [
+      { name: 'outbound', port: 15001, direction: 'OUTBOUND', protocol: 'HTTP', route_table: 'outbound' },
+    ],
     route_tables: [
       {
         name: 'outbound',
@@ -58,7 +81,9 @@ const a = await startMeshplane(t, 'sidecar-a', 0, {
           {
             name: SVC,
             domains: [`${SVC}:80`, SVC],
-            routes: [{ name: 'default', action: { clusters: [{ cluster: `outbound|80||${SVC}`, weight: 1 }] } }],
+            routes: [
+              { name: 'default', action: { clusters: [{ cluster: `outbound|80||${SVC}`, weight: 1 }] } },
+            ],
           },
         ],
       },
@@ -74,20 +99,82 @@ const a = await startMeshplane(t, 'sidecar-a', 0, {
   },
 });
 
+// The peer: the same pair built from two HAProxy processes (1 thread each, mTLS between them).
+const pem = (id, name) => {
+  const f = t.file(`${name}.pem`);
+  writeFileSync(f, readFileSync(id.certFile, 'utf8') + readFileSync(id.keyFile, 'utf8'));
+  return f;
+};
+const haA = await freePort();
+const haB = await freePort();
+const haIds = [
+  ca.issue('spiffe://cluster.local/ns/default/sa/client'),
+  ca.issue('spiffe://cluster.local/ns/default/sa/web'),
+];
+const haCfg = (name, body) => {
+  const f = t.file(`${name}.cfg`);
+  writeFileSync(
+    f,
+    `global\n  nbthread 1\n  maxconn 4000\ndefaults\n  mode http\n  timeout connect 5s\n  timeout client 60s\n  timeout server 60s\n  option http-keep-alive\n  http-reuse always\n${body}`,
+  );
+  return f;
+};
+const haproxyB = run('haproxy-b', 0, 'haproxy', [
+  '-db',
+  '-f',
+  haCfg(
+    'hb',
+    `frontend fb\n  bind 127.0.0.1:${haB} ssl crt ${pem(haIds[1], 'hb')} ca-file ${ca.dir}/ca.crt verify required alpn http/1.1\n  default_backend bb\nbackend bb\n  server app 127.0.0.1:${nginxPort}\n`,
+  ),
+]);
+const haproxyA = run('haproxy-a', 0, 'haproxy', [
+  '-db',
+  '-f',
+  haCfg(
+    'ha',
+    `frontend fa\n  bind 127.0.0.1:${haA}\n  default_backend ba\nbackend ba\n  server b 127.0.0.1:${haB} ssl crt ${pem(haIds[0], 'ha')} ca-file ${ca.dir}/ca.crt verify required alpn http/1.1\n`,
+  ),
+]);
+await waitForPort('127.0.0.1', haA);
+await waitForPort('127.0.0.1', haB);
+
 function load(host, port, target, secs) {
   const out = execFileSync(
     'taskset',
-    ['-c', '1', process.execPath, join(root, 'bench/lib/fixed-rate.mjs'), '--host', host, '--port', String(port),
-      '--target', target, '--host-header', SVC, '--rate', String(rate), '--seconds', String(secs)],
+    [
+      '-c',
+      '1',
+      process.execPath,
+      join(root, 'bench/lib/fixed-rate.mjs'),
+      '--host',
+      host,
+      '--port',
+      String(port),
+      '--target',
+      target,
+      '--host-header',
+      SVC,
+      '--rate',
+      String(rate),
+      '--seconds',
+      String(secs),
+    ],
     { encoding: 'utf8' },
   );
   return JSON.parse(out.trim().split('\n').pop());
 }
 
 try {
-  console.log(`# fixed ${rate} req/s for ${seconds} s each; nginx + both sidecars on CPU 0, generator on CPU 1`);
+  console.log(
+    `# fixed ${rate} req/s for ${seconds} s each; nginx + both sidecars on CPU 0, generator on CPU 1`,
+  );
   load(aAddr, 15001, `http://${SVC}/`, 2); // warm-up: connections, TLS sessions, JIT
+  load('127.0.0.1', haA, '/', 2);
   const direct = load('127.0.0.1', nginxPort, '/', seconds);
+  const haCpu = [cpuSeconds(haproxyA.pid), cpuSeconds(haproxyB.pid)];
+  const ha = load('127.0.0.1', haA, '/', seconds);
+  const haUs = [haproxyA, haproxyB].map((p, i) => ((cpuSeconds(p.pid) - haCpu[i]) * 1e6) / ha.done);
+  const haMem = [memory(haproxyA.pid), memory(haproxyB.pid)];
   const cpuA = cpuSeconds(a.pid);
   const cpuB = cpuSeconds(b.pid);
   const mesh = load(aAddr, 15001, `http://${SVC}/`, seconds);
@@ -99,23 +186,56 @@ try {
     `${name.padEnd(22)} ${['p50', 'p90', 'p99'].map((p) => fmt(r.correctedUs[p], 0).padStart(7)).join(' ')}   ` +
     `${['p50', 'p90', 'p99'].map((p) => fmt(r.serviceUs[p], 0).padStart(7)).join(' ')}   errors ${r.errors}`;
   console.log(`${''.padEnd(22)} ${'latency from intended send (µs)'.padEnd(23)}   service time (µs)`);
-  console.log(`${''.padEnd(22)} ${['p50', 'p90', 'p99'].map((p) => p.padStart(7)).join(' ')}   ${['p50', 'p90', 'p99'].map((p) => p.padStart(7)).join(' ')}`);
-  console.log(row('direct to app', direct));
-  console.log(row('via sidecar pair', mesh));
-  const added = (k, p) => mesh[k][p] - direct[k][p];
   console.log(
-    `${'added by the pair'.padEnd(22)} ${['p50', 'p90', 'p99'].map((p) => fmt(added('correctedUs', p), 0).padStart(7)).join(' ')}   ` +
-      `${['p50', 'p90', 'p99'].map((p) => fmt(added('serviceUs', p), 0).padStart(7)).join(' ')}`,
+    `${''.padEnd(22)} ${['p50', 'p90', 'p99'].map((p) => p.padStart(7)).join(' ')}   ${['p50', 'p90', 'p99'].map((p) => p.padStart(7)).join(' ')}`,
   );
-  for (const [name, addr] of [['A', aAddr], ['B', bAddr]]) {
-    const prom = await (await fetch(`http://${addr}:15000/stats/prometheus`)).text();
-    const opened = prom.split('\n').filter((l) => l.startsWith('meshplane_proxy_upstream_connections_total')).map((l) => l.split(' ').pop());
-    const down = prom.split('\n').filter((l) => l.startsWith('meshplane_proxy_downstream_connections_total')).map((l) => l.split(' ').pop());
-    console.log(`sidecar ${name}: upstream connections opened ${opened.join(',')}; downstream accepted ${down.join(',')}`);
+  console.log(row('direct to app', direct));
+  console.log(row('via meshplane pair', mesh));
+  console.log(row('via HAProxy pair', ha));
+  for (const [name, r] of [
+    ['added by meshplane', mesh],
+    ['added by HAProxy', ha],
+  ]) {
+    const added = (k, p) => r[k][p] - direct[k][p];
+    console.log(
+      `${name.padEnd(22)} ${['p50', 'p90', 'p99'].map((p) => fmt(added('correctedUs', p), 0).padStart(7)).join(' ')}   ` +
+        `${['p50', 'p90', 'p99'].map((p) => fmt(added('serviceUs', p), 0).padStart(7)).join(' ')}`,
+    );
   }
-  for (const [name, us, mem] of [['sidecar A (client)', usA, memA], ['sidecar B (server)', usB, memB]])
-    console.log(`${name}: ${fmt(us)} µs CPU/request = ${fmt((us * rate) / 1e6, 3)} vCPU at ${rate} req/s; RSS ${fmt(mem.rssMB)} MB (peak ${fmt(mem.peakMB)} MB)`);
+  for (const [name, addr] of [
+    ['A', aAddr],
+    ['B', bAddr],
+  ]) {
+    const prom = (await httpGet(`http://${addr}:15000/stats/prometheus`)).body;
+    const opened = prom
+      .split('\n')
+      .filter((l) => l.startsWith('meshplane_proxy_upstream_connections_total'))
+      .map((l) => l.split(' ').pop());
+    const down = prom
+      .split('\n')
+      .filter((l) => l.startsWith('meshplane_proxy_downstream_connections_total'))
+      .map((l) => l.split(' ').pop());
+    console.log(
+      `sidecar ${name}: upstream connections opened ${opened.join(',')}; downstream accepted ${down.join(',')}`,
+    );
+  }
+  for (const [name, us, mem] of [
+    ['sidecar A (client)', usA, memA],
+    ['sidecar B (server)', usB, memB],
+  ])
+    console.log(
+      `${name}: ${fmt(us)} µs CPU/request = ${fmt((us * rate) / 1e6, 3)} vCPU at ${rate} req/s; RSS ${fmt(mem.rssMB)} MB (peak ${fmt(mem.peakMB)} MB)`,
+    );
+  for (const [i, name] of ['HAProxy A (client)', 'HAProxy B (server)'].entries())
+    console.log(
+      `${name}: ${fmt(haUs[i])} µs CPU/request = ${fmt((haUs[i] * rate) / 1e6, 3)} vCPU; RSS ${fmt(haMem[i].rssMB)} MB`,
+    );
+  console.log(
+    `ratio meshplane/HAProxy CPU per request: A ${fmt(usA / haUs[0], 2)}×, B ${fmt(usB / haUs[1], 2)}×`,
+  );
 } finally {
+  await haproxyA.stop();
+  await haproxyB.stop();
   await a.stop();
   await b.stop();
   await nginx.stop();

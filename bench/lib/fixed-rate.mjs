@@ -20,7 +20,10 @@ const { values } = parseArgs({
 const rate = Number(values.rate);
 const total = Math.round(rate * Number(values.seconds));
 const interval = 1000 / rate;
-const request = Buffer.from(`GET ${values.target} HTTP/1.1\r\nhost: ${values['host-header']}\r\n\r\n`, 'latin1');
+const request = Buffer.from(
+  `GET ${values.target} HTTP/1.1\r\nhost: ${values['host-header']}\r\n\r\n`,
+  'latin1',
+);
 const maxConns = Number(values['max-connections']);
 
 const corrected = new Float64Array(total);
@@ -116,7 +119,17 @@ function finish() {
     p999: pct(a, done, 99.9),
     max: pct(a, done, 100),
   });
-  console.log(JSON.stringify({ total, sent, done, errors, connections: open, correctedUs: summary(corrected), serviceUs: summary(service) }));
+  console.log(
+    JSON.stringify({
+      total,
+      sent,
+      done,
+      errors,
+      connections: open,
+      correctedUs: summary(corrected),
+      serviceUs: summary(service),
+    }),
+  );
   process.exit(0);
 }
 

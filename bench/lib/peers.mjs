@@ -2,6 +2,7 @@
 // CPU time and RSS from /proc, wrk output parsing.
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { get } from 'node:http';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,6 +50,17 @@ const children = new Set();
 process.on('exit', () => {
   for (const c of children) c.kill('SIGKILL');
 });
+
+/** httpGet fetches a URL on a fresh connection and resolves with {status, body}. */
+export function httpGet(url) {
+  return new Promise((resolve, reject) => {
+    get(url, { agent: false }, (res) => {
+      let body = '';
+      res.on('data', (d) => (body += d));
+      res.on('end', () => resolve({ status: res.statusCode, body }));
+    }).on('error', reject);
+  });
+}
 
 /** run starts a process pinned to `cpu` with taskset; its output goes to a log file. */
 export function run(name, cpu, cmd, args, logFile) {

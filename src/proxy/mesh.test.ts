@@ -123,6 +123,22 @@ describe('sidecar pair over mTLS', () => {
     );
   });
 
+  test('concurrent requests open more upstream connections, which resume the TLS session', async () => {
+    const replies = await Promise.all(
+      Array.from({ length: 4 }, () => send(aAddr, 15001, `http://${SVC}/many`)),
+    );
+    assert.ok(replies.every((r) => r.status === 200));
+    const stats = a.proxy.prometheus();
+    const opened = metricValue(stats, 'meshplane_proxy_upstream_connections_total', { cluster: OUT });
+    assert.ok(opened >= 2, `opened ${opened}`);
+    assert.ok(metricValue(stats, 'meshplane_proxy_upstream_tls_resumed_total', { cluster: OUT }) >= 1);
+    // Resumed connections still carry the caller identity.
+    assert.equal(
+      JSON.parse(replies[3]!.body).headers['x-forwarded-client-cert'],
+      `By=${idOf('web')};URI=${idOf('client')}`,
+    );
+  });
+
   test('inbound refuses plaintext HTTP', async () => {
     const before =
       metricValue(b.proxy.prometheus(), 'meshplane_proxy_tls_handshake_failures_total', {

@@ -91,6 +91,7 @@ export class SidecarProxy extends EventEmitter<SidecarProxyEvents> implements Ad
       clock: this.clock,
       identity: this.identity,
       tlsFailures: metrics.tlsFailures.get('upstream', '', cluster.name),
+      tlsResumed: metrics.tlsResumed.get(cluster.name),
     });
     const poolMetrics = (cluster: Cluster) => ({
       opened: metrics.upstreamTotal.get(cluster.name),

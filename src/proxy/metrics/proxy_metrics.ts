@@ -111,6 +111,11 @@ export class ProxyMetrics {
     'TLS handshakes that failed: side=downstream on inbound listeners (plaintext, no or foreign-CA client certificate), side=upstream on mTLS connects (by cluster).',
     ['side', 'listener', 'cluster'],
   );
+  readonly tlsResumed = this.registry.counter(
+    'meshplane_proxy_upstream_tls_resumed_total',
+    'Upstream mTLS connections that resumed an earlier session (abbreviated handshake).',
+    ['cluster'],
+  );
   readonly identityExpiry = this.registry.gauge(
     'meshplane_proxy_identity_expiry_timestamp_seconds',
     'Unix time at which the current workload certificate expires.',

@@ -77,6 +77,7 @@ export function openTunnel(
         clock: ctx.clock,
         identity: ctx.identity,
         tlsFailures: m.tlsFailures.get('upstream', '', cluster.name),
+        tlsResumed: m.tlsResumed.get(cluster.name),
       },
       (err, up) => {
         if (err || !up) {

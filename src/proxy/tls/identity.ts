@@ -19,6 +19,8 @@ export class IdentityStore {
   private client: SecureContext | undefined;
   private server: SecureContextOptions | undefined;
   private readonly listeners: Array<(server: SecureContextOptions) => void> = [];
+  /** generation counts installs, so TLS sessions resumed with an older certificate are not reused. */
+  generation = 0;
 
   get current(): WorkloadIdentity | undefined {
     return this.identity;
@@ -52,6 +54,7 @@ export class IdentityStore {
       );
     }
     this.identity = identity;
+    this.generation++;
     this.client = client;
     this.server = options;
     for (const l of this.listeners) l(options);

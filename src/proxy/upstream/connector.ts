@@ -5,7 +5,7 @@
  * @module
  */
 import { type Socket, connect as netConnect } from 'node:net';
-import { connect as tlsConnect } from 'node:tls';
+import { type TLSSocket, connect as tlsConnect } from 'node:tls';
 import type { Clock } from '../clock.js';
 import { ProxyError, ProxyErrorCode } from '../errors.js';
 import type { Counter } from '../metrics/registry.js';
@@ -25,6 +25,8 @@ export interface ConnectDeps {
   identity: IdentityStore;
   /** counted for every failed mTLS handshake. */
   tlsFailures: Counter;
+  /** counted for every mTLS connection that resumed a session. */
+  tlsResumed?: Counter;
 }
 
 /** connectUpstream calls `done` exactly once, with a ready socket or an error. */
@@ -66,6 +68,7 @@ export function connectUpstream(
     timer.cancel();
     socket.removeListener('error', onError);
     socket.setNoDelay(true);
+    if (req.mtls && (socket as TLSSocket).isSessionReused()) deps.tlsResumed?.inc();
     done(undefined, socket);
   };
   if (!req.mtls) {
@@ -82,8 +85,11 @@ export function connectUpstream(
     done(e as Error, undefined);
     return;
   }
+  const generation = deps.identity.generation;
+  const resumable = ep.tlsSession?.generation === generation ? ep.tlsSession.ticket : undefined;
   socket = tlsConnect(
     {
+      session: resumable,
       host: ep.address,
       port: ep.port,
       secureContext: context,
@@ -94,5 +100,7 @@ export function connectUpstream(
     ready,
   );
   socket.once('connect', () => (tcpUp = true));
+  // Keep the newest ticket: the next connection to this endpoint resumes instead of a full handshake.
+  socket.on('session', (ticket: Buffer) => (ep.tlsSession = { generation, ticket }));
   socket.on('error', onError);
 }

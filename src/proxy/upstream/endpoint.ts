@@ -27,6 +27,8 @@ export class Endpoint {
   /** clock time until which the endpoint is ejected; 0 = not ejected. */
   ejectedUntil = 0;
   timesEjected = 0;
+  /** last TLS session ticket from this endpoint, for resumption (abbreviated handshakes). */
+  tlsSession: { generation: number; ticket: Buffer } | undefined;
   /** pools by protocol ('h1', 'h2', ...), created on first use. */
   readonly pools = new Map<string, ConnectionPool>();
 
