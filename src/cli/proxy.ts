@@ -162,10 +162,11 @@ export async function runProxy(
       `listener ${s.name} ${s.address}:${s.port} ${s.state}${s.error ? `: ${s.error}` : ''}`,
     ),
   );
-  proxy.on('localReply', (r) =>
-    log('info', `${r.listener} ${r.method} ${r.authority}${r.path} -> ${r.status} ${r.reason}: ${r.message}`),
-  );
-  proxy.on('state', (s) => log(s === 'disconnected' ? 'warn' : 'info', `control plane ${s}`));
+  proxy.on('localReply', (r) => {
+    const target = r.path.startsWith('/') || r.path === '' ? `${r.authority}${r.path}` : r.path;
+    log('info', `${r.listener} ${r.method} ${target} -> ${r.status} ${r.reason}: ${r.message}`);
+  });
+  proxy.on('state', (s) => log(s === 'disconnected' ? 'warn' : 'info', `config source ${s}`));
   const stopped = new Promise<void>((resolve) => {
     if (io.signal?.aborted) resolve();
     io.signal?.addEventListener('abort', () => resolve(), { once: true });

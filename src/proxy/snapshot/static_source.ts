@@ -155,10 +155,8 @@ export function staticSourceFromFiles(
       }
     });
   };
-  watch(files.configFile, () => {
-    const nack = source.push(loadConfigFile(files.configFile));
-    if (nack) onReloadError(nack);
-  });
+  // A NACK is reported by the proxy itself; only unreadable or malformed files are reported here.
+  watch(files.configFile, () => void source.push(loadConfigFile(files.configFile)));
   if (files.certFile) {
     const rotate = (): void =>
       source.rotate(loadIdentityFiles(files.certFile!, files.keyFile!, files.caFile!));
