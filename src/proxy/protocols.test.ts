@@ -64,6 +64,7 @@ describe('HTTP/2, gRPC and TCP through a sidecar pair', () => {
   let a: Sidecar;
   let b: Sidecar;
   let c: Sidecar;
+  let echoPort = 0;
 
   before(async () => {
     grpcServer = new grpc.Server();
@@ -89,7 +90,7 @@ describe('HTTP/2, gRPC and TCP through a sidecar pair', () => {
       ),
     );
     echoServer = createNetServer((s) => s.pipe(s));
-    const echoPort = await listen(echoServer, echoAddr);
+    echoPort = await listen(echoServer, echoAddr);
 
     b = await startSidecar(
       bAddr,
@@ -253,6 +254,36 @@ describe('HTTP/2, gRPC and TCP through a sidecar pair', () => {
       metricValue(c.proxy.prometheus(), 'meshplane_proxy_tcp_connections_total', { direction: 'inbound' }) >=
         2,
     );
+  });
+
+  test('inbound TCP policy: a port no policy lists closes the connection; PERMISSIVE lets it through', async () => {
+    const config = (version: string, mode: string, ports: number[]) =>
+      snapshot(version, {
+        mesh: { trust_domain: 'cluster.local', access_mode: mode },
+        listeners: [inboundListener(`inbound|${echoPort}`)],
+        clusters: [cluster(`inbound|${echoPort}`, [{ address: echoAddr, port: echoPort }])],
+        policies: [{ name: 'default/tcp', source_identities: [idOf('client')], tcp_matches: [{ ports }] }],
+      });
+    assert.equal(c.source.push(config('2', 'ACCESS_MODE_ENFORCED', [1])), undefined);
+    const closed = await new Promise<string>((resolve) => {
+      const s = netConnect({ host: aAddr, port: 7007 }, () => s.write('hello?'));
+      let got = '';
+      s.on('data', (d) => (got += d));
+      s.on('close', () => resolve(got));
+      s.on('error', () => {});
+    });
+    assert.equal(closed, '');
+    assert.equal(
+      metricValue(c.proxy.prometheus(), 'meshplane_proxy_requests_total', {
+        reason: 'access_denied',
+        source_identity: idOf('client'),
+      }),
+      1,
+    );
+    assert.equal(c.source.push(config('3', 'ACCESS_MODE_ENFORCED', [echoPort])), undefined);
+    const back = await roundTrip(() => netConnect({ host: aAddr, port: 7007 }), '', Buffer.from('allowed'));
+    assert.equal(back.toString(), 'allowed');
+    assert.equal(c.source.push(config('4', 'ACCESS_MODE_PERMISSIVE', [])), undefined);
   });
 
   test('plain h2 (non-gRPC) requests and responses with bodies pass through', async () => {
