@@ -2,7 +2,7 @@
 // real upstream servers (one of them dead) on loopback.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { request } from 'node:http';
+import { Agent, request } from 'node:http';
 import { connect } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { REASON_HEADER } from './errors.js';
@@ -139,6 +139,75 @@ describe('reliability', () => {
     );
     assert.equal(metricValue(stats, 'meshplane_proxy_outlier_ejections_total', { cluster: 'flaky' }), 1);
     assert.equal(metricValue(stats, 'meshplane_proxy_outlier_ejected_endpoints', { cluster: 'flaky' }), 1);
+  });
+
+  test('killing one of two endpoints under keep-alive load fails no idempotent request', async () => {
+    const KILL = 'kill.default.svc.cluster.local';
+    const [x, y] = [freeAddress(), freeAddress()];
+    const appX = await startApp(x, echoApp('x'));
+    const appY = await startApp(y, echoApp('y'));
+    const config = side.proxy.snapshot!.config;
+    const nack = side.source.push({
+      ...config,
+      version: 'kill',
+      route_tables: [
+        {
+          ...config.route_tables[0]!,
+          virtual_hosts: [
+            ...config.route_tables[0]!.virtual_hosts,
+            {
+              name: KILL,
+              domains: [KILL],
+              routes: [
+                {
+                  name: 'all',
+                  match: null,
+                  action: { clusters: [{ cluster: 'kill', weight: 1 }], timeout_ms: 0, retry: null },
+                },
+              ],
+            },
+          ],
+        },
+      ],
+      clusters: [
+        ...config.clusters,
+        {
+          ...config.clusters[0]!,
+          name: 'kill',
+          lb_policy: 'LEAST_REQUEST',
+          endpoints: [x, y].map((address, i) => ({
+            address,
+            port: [appX, appY][i]!.port,
+            identity: '',
+            weight: 1,
+            instance: '',
+            labels: {},
+          })),
+        },
+      ],
+    });
+    assert.equal(nack, undefined);
+    const agents = Array.from({ length: 8 }, () => new Agent({ keepAlive: true, maxSockets: 1 }));
+    const seen = { x: 0, y: 0, failed: 0 };
+    let stop = false;
+    const workers = agents.map(async (agent) => {
+      while (!stop) {
+        const r = await send(addr, 15001, `http://${KILL}/`, { agent }).catch(() => undefined);
+        if (r?.status === 200) seen[JSON.parse(r.body).name as 'x' | 'y']++;
+        else seen.failed++;
+      }
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    await appX.close(); // closes its listener and every keep-alive connection the proxy holds
+    const atKill = seen.x;
+    await new Promise((r) => setTimeout(r, 500));
+    stop = true;
+    await Promise.all(workers);
+    for (const a of agents) a.destroy();
+    await appY.close();
+    assert.equal(seen.failed, 0);
+    assert.ok(atKill > 0 && seen.y > 0);
+    assert.ok(seen.x <= atKill + 8, 'no request reaches the dead endpoint after it closed');
   });
 
   test('POST is retried after a connect failure too (nothing was sent)', async () => {
