@@ -90,6 +90,11 @@ try {
     );
   }
   const best = (k) => Math.max(...results.map((r) => r[k].rps));
+  const perCore = (k) => Math.max(...results.map((r) => 1e6 / r[k].cpuUsPerReq));
+  console.log(
+    `per core (1e6 / CPU µs per request, best of ${rounds}): meshplane ${fmt(perCore('mp'), 0)} req/s, ` +
+      `haproxy ${fmt(perCore('ha'), 0)} req/s, ratio ${fmt(perCore('mp') / perCore('ha'), 2)}`,
+  );
   console.log(
     `best of ${rounds}: meshplane ${fmt(best('mp'), 0)} req/s, haproxy ${fmt(best('ha'), 0)} req/s, ratio ${fmt(best('mp') / best('ha'), 2)}`,
   );

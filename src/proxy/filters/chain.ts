@@ -52,7 +52,7 @@ function pickCluster(route: Route, metrics: ProxyMetrics): Decision {
   const cluster = route.pickCluster();
   return {
     cluster,
-    stats: metrics.forRequests('outbound', cluster.name, cluster.service),
+    stats: (cluster.outboundStats ??= metrics.forRequests('outbound', cluster.name, cluster.service)),
     timeoutMs: route.timeoutMs,
     retry: route.retry,
     budget: route.budget,

@@ -61,7 +61,7 @@ function exchangeDeps(ctx: ListenerContext): ExchangeDeps {
   };
 }
 
-function target(d: Decision, upstreamHead: string): Http1Target {
+function target(d: Decision, upstreamHead: string | Buffer): Http1Target {
   return {
     cluster: d.cluster,
     upstreamHead,
@@ -158,7 +158,9 @@ export class OutboundHttp1Dispatcher extends BaseDispatcher {
     }
     const upstreamHead = absolute
       ? `${head.method} ${path} HTTP/1.${head.minor}\r\nhost: ${authority}\r\n${head.forwarded}\r\n`
-      : `${head.method} ${t} HTTP/1.${head.minor}\r\n${head.forwarded}\r\n`;
+      : head.unchanged
+        ? head.raw
+        : `${head.method} ${t} HTTP/1.${head.minor}\r\n${head.forwarded}\r\n`;
     return { kind: 'forward', target: target(d, upstreamHead) };
   }
 }

@@ -31,8 +31,8 @@ const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE'])
 /** Http1Target is where the listener's filter chain decided the request goes. */
 export interface Http1Target {
   cluster: Cluster;
-  /** the full upstream request head, ending with the blank line. */
-  upstreamHead: string;
+  /** the full upstream request head, ending with the blank line (latin1 text, or the bytes received). */
+  upstreamHead: string | Buffer;
   /** whole-request timeout; 0 = none. */
   timeoutMs: number;
   retry: RetryPolicy;
@@ -193,12 +193,15 @@ export class Exchange implements UpstreamUser {
     this.upstream = conn;
     const s = conn.socket;
     this.headSent = true;
+    const head = this.target.upstreamHead;
     if (this.queue.length === 0) {
-      s.write(this.target.upstreamHead, 'latin1');
+      if (typeof head === 'string') s.write(head, 'latin1');
+      else s.write(head);
     } else {
       this.sentAny = true;
       s.cork();
-      s.write(this.target.upstreamHead, 'latin1');
+      if (typeof head === 'string') s.write(head, 'latin1');
+      else s.write(head);
       for (const b of this.queue) s.write(b);
       s.uncork();
       const wasFull = this.queuedBytes > QUEUE_PAUSE_BYTES;

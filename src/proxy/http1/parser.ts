@@ -28,6 +28,10 @@ export interface RequestHead {
   block: string;
   /** header lines to forward: `block` without hop-by-hop headers (and Host when dropHost). */
   forwarded: string;
+  /** the head's bytes as received (a view, not a copy). */
+  raw: Buffer;
+  /** true when nothing was dropped, so an origin-form head can be forwarded as `raw`. */
+  unchanged: boolean;
   host: string | undefined;
   /** -1 when there is no Content-Length. */
   contentLength: number;
@@ -280,6 +284,8 @@ export function parseRequestHead(buf: Buffer, dropXfcc: boolean): RequestHead | 
     headLength: end + 4,
     block: s.slice(lineEnd + 2),
     forwarded: w.forwarded,
+    raw: buf.subarray(0, end + 4),
+    unchanged: !w.dropped,
     host: w.host,
     contentLength: w.contentLength,
     chunked: w.chunked,

@@ -89,6 +89,8 @@ export class DomainRouter implements Router {
 
   /** virtualHost finds the host for an authority; a missing port means 80 and ":80" may be left off. */
   private virtualHost(authority: string): VirtualHost | undefined {
+    const exact = this.hosts.get(authority);
+    if (exact) return exact;
     const a = authority.toLowerCase();
     const found = this.hosts.get(a);
     if (found) return found;
