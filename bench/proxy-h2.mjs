@@ -1,6 +1,6 @@
 // What an HTTP/2 stream costs the proxy compared with an HTTP/1.1 request: one plaintext hop in front
 // of nginx (1 worker, h2c on one port, HTTP/1.1 on another), closed loop with 50 requests in flight
-// (HTTP/1.1: wrk -c50; h2c: bench/lib/h2-load.mjs, 50 streams over 2 sessions). Proxy and nginx on
+// (HTTP/1.1: wrk -c50; h2c: bench/proxy-lib/h2-load.mjs, 50 streams over 2 sessions). Proxy and nginx on
 // CPU 0, generators on CPU 1. Prints req/s and proxy CPU µs per request for each protocol.
 // Usage: node bench/proxy-h2.mjs [--seconds 8]
 import { execFileSync } from 'node:child_process';
@@ -17,7 +17,7 @@ import {
   tempDir,
   waitForPort,
   wrk,
-} from './lib/peers.mjs';
+} from './proxy-lib/peers.mjs';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '8' } } });
 const seconds = Number(values.seconds);
@@ -69,7 +69,7 @@ const h2load = (secs) =>
         '-c',
         '1',
         process.execPath,
-        join(root, 'bench/lib/h2-load.mjs'),
+        join(root, 'bench/proxy-lib/h2-load.mjs'),
         '--url',
         `http://127.0.0.1:${mpPort}/`,
         '--authority',

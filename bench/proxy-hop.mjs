@@ -13,7 +13,7 @@ import {
   startNginx,
   tempDir,
   wrk,
-} from './lib/peers.mjs';
+} from './proxy-lib/peers.mjs';
 
 const { values } = parseArgs({
   options: {

@@ -1,5 +1,5 @@
 // Latency a sidecar pair adds (client → sidecar A → mTLS → sidecar B → app) versus calling the app
-// directly, at a fixed 1000 req/s (open loop, bench/lib/fixed-rate.mjs), plus each proxy's CPU per
+// directly, at a fixed 1000 req/s (open loop, bench/proxy-lib/fixed-rate.mjs), plus each proxy's CPU per
 // request (from /proc) and RSS. App (nginx, 1 worker) and both sidecars on CPU 0, generator on CPU 1.
 // Usage: node bench/proxy-mesh.mjs [--rate 1000] [--seconds 15]
 import { execFileSync } from 'node:child_process';
@@ -18,7 +18,7 @@ import {
   startNginx,
   tempDir,
   waitForPort,
-} from './lib/peers.mjs';
+} from './proxy-lib/peers.mjs';
 
 const { TestCa } = await import(join(root, 'dist/proxy/testing/ca.js'));
 const { values } = parseArgs({
@@ -145,7 +145,7 @@ function load(host, port, target, secs) {
       '-c',
       '1',
       process.execPath,
-      join(root, 'bench/lib/fixed-rate.mjs'),
+      join(root, 'bench/proxy-lib/fixed-rate.mjs'),
       '--host',
       host,
       '--port',
@@ -241,7 +241,7 @@ try {
   await nginx.stop();
   if (values.profile) {
     const { readdirSync } = await import('node:fs');
-    const { summarize } = await import('./lib/profile-summary.mjs');
+    const { summarize } = await import('./proxy-lib/profile-summary.mjs');
     for (const n of ['a', 'b']) {
       const dir = t.file(`prof-${n}`);
       const f = readdirSync(dir).find((x) => x.endsWith('.cpuprofile'));

@@ -3,8 +3,8 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { summarize } from './lib/profile-summary.mjs';
-import { fmt, freePort, startMeshplane, startNginx, tempDir, wrk } from './lib/peers.mjs';
+import { summarize } from './proxy-lib/profile-summary.mjs';
+import { fmt, freePort, startMeshplane, startNginx, tempDir, wrk } from './proxy-lib/peers.mjs';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '8' } } });
 const t = tempDir('meshplane-bench-prof-');

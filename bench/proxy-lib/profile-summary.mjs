@@ -1,5 +1,5 @@
 // Summarises a V8 .cpuprofile: self time by function and by area (meshplane code, Node internals,
-// GC, idle). Usage: node bench/lib/profile-summary.mjs FILE.cpuprofile [top=25]
+// GC, idle). Usage: node bench/proxy-lib/profile-summary.mjs FILE.cpuprofile [top=25]
 import { readFileSync } from 'node:fs';
 
 export function summarize(file, top = 25) {

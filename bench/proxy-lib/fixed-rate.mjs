@@ -2,7 +2,7 @@
 // (µs resolution, busy-polling the event loop), over keep-alive connections opened as needed, and
 // reports latency from the intended send time (coordinated-omission corrected) and from the actual
 // send time. Prints one JSON line. Usage:
-//   node bench/lib/fixed-rate.mjs --host H --port P --target /path|http://... --host-header X --rate 1000 --seconds 15
+//   node bench/proxy-lib/fixed-rate.mjs --host H --port P --target /path|http://... --host-header X --rate 1000 --seconds 15
 import { connect } from 'node:net';
 import { parseArgs } from 'node:util';
 

@@ -1,6 +1,6 @@
 // Closed-loop HTTP/2 (h2c, prior knowledge) load: `streams` requests kept in flight over `sessions`
 // sessions for `seconds`; prints {requests, rps, errors} as JSON.
-// Usage: node bench/lib/h2-load.mjs --url http://host:port/ --authority name --seconds 5 --streams 50 --sessions 2
+// Usage: node bench/proxy-lib/h2-load.mjs --url http://host:port/ --authority name --seconds 5 --streams 50 --sessions 2
 import { connect } from 'node:http2';
 import { parseArgs } from 'node:util';
 
