@@ -69,6 +69,8 @@ test('static mode serves, reloads a changed config file and stops on abort', asy
       id.keyFile,
       '--ca',
       id.caFile,
+      '--log-level',
+      'debug',
     ],
     io,
   );
@@ -88,6 +90,10 @@ test('static mode serves, reloads a changed config file and stops on abort', asy
     rmSync(dir, { recursive: true, force: true });
   }
   assert.match(io.err(), /info config version 1 applied/);
+  assert.match(
+    io.err(),
+    /debug access outbound HTTP\/1\.1 GET http:\/\/admin\.local\/config_dump 200 - \d+us cluster=self upstream=[\d.]+:15000 tries=1/,
+  );
   assert.match(io.err(), /identity spiffe:\/\/cluster\.local\/ns\/default\/sa\/cli installed/);
 });
 

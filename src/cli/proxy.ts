@@ -141,6 +141,7 @@ export async function runProxy(
     source,
     address: flags.address,
     adminPort,
+    accessLog: flags.logLevel === 'debug',
     listenerPorts: {
       outbound: explicit('outboundPort') ? outbound : undefined,
       inbound: explicit('inboundPort') ? inbound : undefined,
@@ -165,6 +166,15 @@ export async function runProxy(
   proxy.on('localReply', (r) => {
     const target = r.path.startsWith('/') || r.path === '' ? `${r.authority}${r.path}` : r.path;
     log('info', `${r.listener} ${r.method} ${target} -> ${r.status} ${r.reason}: ${r.message}`);
+  });
+  proxy.on('access', (a) => {
+    const target = a.path.startsWith('/') ? `${a.authority}${a.path}` : a.path;
+    const who = a.peer ? ` peer=${a.peer}` : '';
+    const upstream = a.upstream ? ` upstream=${a.upstream} tries=${a.tries}` : '';
+    log(
+      'debug',
+      `access ${a.listener} ${a.protocol} ${a.method} ${target} ${a.status} ${a.reason || '-'} ${a.durationUs}us cluster=${a.cluster || '-'}${upstream}${who}`,
+    );
   });
   proxy.on('state', (s) => log(s === 'disconnected' ? 'warn' : 'info', `config source ${s}`));
   const stopped = new Promise<void>((resolve) => {

@@ -6,7 +6,7 @@
 export { SidecarProxy } from './proxy.js';
 export type { SidecarProxyOptions, SidecarProxyEvents, ConfigEvent, IdentityEvent } from './proxy.js';
 export type { ListenerStatus, ListenerState } from './listeners/manager.js';
-export type { LocalReplyEvent } from './listeners/context.js';
+export type { AccessLogEntry, LocalReplyEvent } from './listeners/context.js';
 export {
   StaticConfigSource,
   staticSourceFromFiles,

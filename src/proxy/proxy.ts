@@ -15,7 +15,7 @@ import { type Clock, systemClock } from './clock.js';
 import { ProxyErrorCode } from './errors.js';
 import { Http1Pool } from './http1/upstream_pool.js';
 import { Http2SessionPool } from './http2/session_pool.js';
-import type { LocalReplyEvent, ProxyContext } from './listeners/context.js';
+import type { AccessLogEntry, LocalReplyEvent, ProxyContext } from './listeners/context.js';
 import { ListenerManager, type ListenerStatus } from './listeners/manager.js';
 import { ProxyMetrics } from './metrics/proxy_metrics.js';
 import { normalizeProxyConfig } from './snapshot/normalize.js';
@@ -34,6 +34,8 @@ export interface SidecarProxyOptions {
   listenerPorts?: { outbound?: number; inbound?: number };
   clock?: Clock;
   random?: () => number;
+  /** emit an `access` event for every finished request (off by default: it costs on the data path). */
+  accessLog?: boolean;
 }
 
 /** ConfigEvent reports each snapshot received. */
@@ -54,6 +56,7 @@ export interface SidecarProxyEvents {
   identity: [IdentityEvent];
   listener: [ListenerStatus];
   localReply: [LocalReplyEvent];
+  access: [AccessLogEntry];
   state: [ConfigSourceState];
 }
 
@@ -121,6 +124,7 @@ export class SidecarProxy extends EventEmitter<SidecarProxyEvents> implements Ad
         return p;
       },
       localReply: (e: LocalReplyEvent) => this.emit('localReply', e),
+      accessLog: options.accessLog ? (e: AccessLogEntry) => this.emit('access', e) : undefined,
     };
     this.listenerManager = new ListenerManager(this.ctx, (s) => this.emit('listener', s));
   }

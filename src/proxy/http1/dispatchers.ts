@@ -43,7 +43,25 @@ class HeadView implements RequestInfo {
 
 function exchangeDeps(ctx: ListenerContext): ExchangeDeps {
   const m = ctx.metrics;
+  const log = ctx.accessLog;
   return {
+    onAccess: log
+      ? (head, status, reason, us, cluster, upstream, tries, peer) =>
+          log({
+            listener: ctx.name,
+            protocol: 'HTTP/1.1',
+            method: head.method,
+            authority: head.host ?? '',
+            path: head.target,
+            status,
+            reason,
+            durationUs: us,
+            cluster,
+            upstream,
+            peer,
+            tries,
+          })
+      : undefined,
     clock: ctx.clock,
     pool: (cluster, ep) => ctx.http1Pool(cluster, ep),
     retries: (cluster, reason) => m.retries.get(cluster, reason),

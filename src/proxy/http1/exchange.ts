@@ -43,6 +43,8 @@ export interface Http1Target {
 /** Downstream is the side of the connection the request came from (see server_connection.ts). */
 export interface Downstream {
   readonly socket: Socket;
+  /** the caller's SPIFFE ID on inbound connections; empty on outbound. */
+  readonly peer: string;
   pauseReading(): void;
   resumeReading(): void;
   /** exchangeDone is called once; `close` asks to close the connection after the response. */
@@ -58,6 +60,17 @@ export interface ExchangeDeps {
   retries(cluster: string, reason: string): Counter;
   budgetExhausted(cluster: string): Counter;
   onLocalReply?(head: RequestHead, status: number, reason: string, message: string): void;
+  /** onAccess hears about every finished request when access logging is on. */
+  onAccess?(
+    head: RequestHead,
+    status: number,
+    reason: string,
+    us: number,
+    cluster: string,
+    upstream: string,
+    tries: number,
+    peer: string,
+  ): void;
 }
 
 export class Exchange implements UpstreamUser {
@@ -457,6 +470,17 @@ export class Exchange implements UpstreamUser {
     this.tryTimer?.cancel();
     const us = Math.round((this.deps.clock.now() - this.startMs) * 1000);
     this.target.stats.done(status, reason, us);
+    const ep = this.endpoint;
+    this.deps.onAccess?.(
+      this.head,
+      status,
+      reason,
+      us,
+      this.target.cluster.name,
+      ep ? `${ep.address}:${ep.port}` : '',
+      this.tries,
+      this.down.peer,
+    );
   }
 
   /** abort drops the exchange because the downstream went away. */

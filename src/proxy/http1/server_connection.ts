@@ -145,7 +145,10 @@ export class Http1ServerConnection implements Downstream {
   /** refuse answers a request with a local reply without contacting any upstream. */
   private refuse(error: Error, stats: RequestStats, close: boolean, head: RequestHead | undefined): void {
     const reply = rescue(error);
-    if (head) this.dispatcher.deps.onLocalReply?.(head, reply.status, reply.reason, reply.message);
+    if (head) {
+      this.dispatcher.deps.onLocalReply?.(head, reply.status, reply.reason, reply.message);
+      this.dispatcher.deps.onAccess?.(head, reply.status, reply.reason, 0, '', '', 0, this.peer);
+    }
     stats.done(reply.status, reply.reason, 0);
     this.writeReply(reply.status, reply.reason, reply.message, close);
     if (close) this.shutdown();

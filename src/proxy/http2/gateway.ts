@@ -222,7 +222,23 @@ class StreamForward {
   private finish(status: number, reason: string): void {
     if (this.done) return;
     this.done = true;
-    this.d.stats.done(status, reason, Math.round((this.ctx.clock.now() - this.start) * 1000));
+    const us = Math.round((this.ctx.clock.now() - this.start) * 1000);
+    this.d.stats.done(status, reason, us);
+    const ep = this.last;
+    this.ctx.accessLog?.({
+      listener: this.ctx.name,
+      protocol: 'HTTP/2',
+      method: this.view.method,
+      authority: this.view.authority,
+      path: this.view.path,
+      status,
+      reason,
+      durationUs: us,
+      cluster: this.d.cluster.name,
+      upstream: ep ? `${ep.address}:${ep.port}` : '',
+      peer: this.view.peer,
+      tries: this.tries,
+    });
   }
 
   private fail(err: Error): void {

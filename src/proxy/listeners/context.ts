@@ -26,6 +26,26 @@ export interface LocalReplyEvent {
   message: string;
 }
 
+/** AccessLogEntry describes one finished request (or TCP connection) for the access log. */
+export interface AccessLogEntry {
+  listener: string;
+  protocol: 'HTTP/1.1' | 'HTTP/2' | 'TCP';
+  method: string;
+  authority: string;
+  path: string;
+  /** status code; 0 when the downstream went away or for TCP. */
+  status: number;
+  /** local-reply reason, empty when the upstream answered. */
+  reason: string;
+  durationUs: number;
+  cluster: string;
+  /** address:port of the last endpoint tried, empty when none was. */
+  upstream: string;
+  /** caller SPIFFE ID on inbound. */
+  peer: string;
+  tries: number;
+}
+
 export interface ProxyContext {
   readonly clock: Clock;
   /** every downstream socket accepted and still open, so close() can end them. */
@@ -36,6 +56,8 @@ export interface ProxyContext {
   http1Pool(cluster: Cluster, endpoint: Endpoint): Http1Pool;
   http2Pool(cluster: Cluster, endpoint: Endpoint): Http2SessionPool;
   localReply(event: LocalReplyEvent): void;
+  /** accessLog is set only when access logging is on, so the data path pays nothing otherwise. */
+  readonly accessLog: ((entry: AccessLogEntry) => void) | undefined;
 }
 
 export interface ListenerContext extends ProxyContext {
