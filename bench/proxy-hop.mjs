@@ -2,12 +2,16 @@
 // always), same nginx upstream (1 worker), wrk as the generator. Proxies and nginx are pinned to
 // CPU 0, wrk to CPU 1. Prints req/s, CPU µs per request of each proxy and the ratio.
 // Usage: node bench/proxy-hop.mjs [--seconds 10] [--rounds 2] [--connections 50]
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   cpuSeconds,
   fmt,
   freePort,
   memory,
+  root,
+  run,
+  waitForPort,
   startHaproxy,
   startMeshplane,
   startNginx,
@@ -32,6 +36,14 @@ const haPort = await freePort();
 const mpPort = await freePort();
 const mpAdmin = await freePort();
 const nginx = await startNginx(t, nginxPort, 0);
+// For scale: Node's floor, a byte relay with no HTTP (bench/proxy-lib/relay.mjs).
+const relayPort = await freePort();
+const relay = run('relay', 0, process.execPath, [
+  join(root, 'bench/proxy-lib/relay.mjs'),
+  String(relayPort),
+  String(nginxPort),
+]);
+await waitForPort('127.0.0.1', relayPort);
 const haproxy = await startHaproxy(t, haPort, nginxPort, 0);
 const meshplane = await startMeshplane(t, 'meshplane', 0, {
   address: '127.0.0.1',
@@ -77,8 +89,9 @@ try {
     const direct = measure('nginx direct', undefined, nginxPort);
     const ha = measure('haproxy', haproxy, haPort);
     const mp = measure('meshplane', meshplane, mpPort);
+    const floor = measure('node relay', relay, relayPort);
     results.push({ direct, ha, mp });
-    for (const r of [direct, ha, mp])
+    for (const r of [direct, ha, mp, floor])
       console.log(
         `round ${i + 1}  ${r.name.padEnd(13)} ${fmt(r.rps, 0).padStart(8)} req/s` +
           (Number.isFinite(r.cpuUsPerReq)
@@ -101,6 +114,7 @@ try {
 } finally {
   await meshplane.stop();
   await haproxy.stop();
+  await relay.stop();
   await nginx.stop();
   t.cleanup();
 }
