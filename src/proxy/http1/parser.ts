@@ -9,6 +9,8 @@
 /** MAX_HEAD_BYTES bounds a request or response head; longer heads are refused (431 / 502). */
 export const MAX_HEAD_BYTES = 64 * 1024;
 
+const HEAD_END = Buffer.from('\r\n\r\n', 'latin1');
+
 /** ParseError is a malformed head; `reason` becomes the snake_case reason of the reply. */
 export class ParseError extends Error {
   constructor(message: string) {
@@ -81,30 +83,38 @@ const enum H {
   Xfcc,
 }
 
+/** is compares s[start..] with a lower-case name, ignoring ASCII case, without allocating. */
+function is(s: string, start: number, name: string): boolean {
+  for (let i = 0; i < name.length; i++)
+    if ((s.charCodeAt(start + i) | 0x20) !== name.charCodeAt(i)) return false;
+  return true;
+}
+
 function classify(s: string, start: number, end: number): H {
+  // Length first, then the first letter, then the whole name: most headers fail the first two tests.
+  const c = s.charCodeAt(start) | 0x20;
   switch (end - start) {
     case 2:
-      return s.slice(start, end).toLowerCase() === 'te' ? H.Te : H.Other;
+      return c === 116 && is(s, start, 'te') ? H.Te : H.Other;
     case 4:
-      return s.slice(start, end).toLowerCase() === 'host' ? H.Host : H.Other;
+      return c === 104 && is(s, start, 'host') ? H.Host : H.Other;
     case 6:
-      return s.slice(start, end).toLowerCase() === 'expect' ? H.Expect : H.Other;
+      return c === 101 && is(s, start, 'expect') ? H.Expect : H.Other;
     case 7:
-      return s.slice(start, end).toLowerCase() === 'upgrade' ? H.Upgrade : H.Other;
-    case 10: {
-      const n = s.slice(start, end).toLowerCase();
-      return n === 'connection' ? H.Connection : n === 'keep-alive' ? H.KeepAlive : H.Other;
-    }
+      return c === 117 && is(s, start, 'upgrade') ? H.Upgrade : H.Other;
+    case 10:
+      if (c === 99) return is(s, start, 'connection') ? H.Connection : H.Other;
+      return c === 107 && is(s, start, 'keep-alive') ? H.KeepAlive : H.Other;
     case 14:
-      return s.slice(start, end).toLowerCase() === 'content-length' ? H.ContentLength : H.Other;
+      return c === 99 && is(s, start, 'content-length') ? H.ContentLength : H.Other;
     case 16:
-      return s.slice(start, end).toLowerCase() === 'proxy-connection' ? H.ProxyConnection : H.Other;
+      return c === 112 && is(s, start, 'proxy-connection') ? H.ProxyConnection : H.Other;
     case 17:
-      return s.slice(start, end).toLowerCase() === 'transfer-encoding' ? H.TransferEncoding : H.Other;
+      return c === 116 && is(s, start, 'transfer-encoding') ? H.TransferEncoding : H.Other;
     case 19:
-      return s.slice(start, end).toLowerCase() === 'proxy-authorization' ? H.ProxyAuthorization : H.Other;
+      return c === 112 && is(s, start, 'proxy-authorization') ? H.ProxyAuthorization : H.Other;
     case 23:
-      return s.slice(start, end).toLowerCase() === 'x-forwarded-client-cert' ? H.Xfcc : H.Other;
+      return c === 120 && is(s, start, 'x-forwarded-client-cert') ? H.Xfcc : H.Other;
     default:
       return H.Other;
   }
@@ -123,8 +133,13 @@ function value(s: string, colon: number, end: number): string {
 }
 
 function parseLength(v: string, previous: number): number {
-  if (!/^\d{1,15}$/.test(v)) throw new ParseError(`invalid Content-Length ${JSON.stringify(v)}`);
-  const n = Number(v);
+  let n = 0;
+  if (v.length === 0 || v.length > 15) throw new ParseError(`invalid Content-Length ${JSON.stringify(v)}`);
+  for (let i = 0; i < v.length; i++) {
+    const d = v.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) throw new ParseError(`invalid Content-Length ${JSON.stringify(v)}`);
+    n = n * 10 + d;
+  }
   if (previous >= 0 && previous !== n) throw new ParseError('conflicting Content-Length headers');
   return n;
 }
@@ -256,7 +271,7 @@ function walkHeaders(s: string, pos: number, end: number, dropHost: boolean, dro
  * incomplete and throws ParseError on a malformed or oversized head.
  */
 export function parseRequestHead(buf: Buffer, dropXfcc: boolean): RequestHead | undefined {
-  const end = buf.indexOf('\r\n\r\n');
+  const end = buf.indexOf(HEAD_END);
   if (end < 0) {
     if (buf.length > MAX_HEAD_BYTES) throw new ParseError('request head too large');
     return undefined;
@@ -297,7 +312,7 @@ export function parseRequestHead(buf: Buffer, dropXfcc: boolean): RequestHead | 
 
 /** parseResponseHead is parseRequestHead for a status line; undefined while incomplete. */
 export function parseResponseHead(buf: Buffer): ResponseHead | undefined {
-  const end = buf.indexOf('\r\n\r\n');
+  const end = buf.indexOf(HEAD_END);
   if (end < 0) {
     if (buf.length > MAX_HEAD_BYTES) throw new ParseError('response head too large');
     return undefined;
