@@ -219,6 +219,20 @@ try {
       `sidecar ${name}: upstream connections opened ${opened.join(',')}; downstream accepted ${down.join(',')}`,
     );
   }
+  if (values['node-option'].includes('--trace-gc')) {
+    for (const [name, p] of [
+      ['A', a],
+      ['B', b],
+    ]) {
+      const pauses = [...p.log().matchAll(/(Scavenge|Mark-Compact|Mark-sweep)[^,]*, ([\d.]+) \/ [\d.]+ ms/g)];
+      const by = {};
+      for (const m of pauses) (by[m[1]] ??= []).push(Number(m[2]));
+      for (const [kind, ms] of Object.entries(by))
+        console.log(
+          `sidecar ${name} GC ${kind}: ${ms.length} pauses, max ${fmt(Math.max(...ms))} ms, total ${fmt(ms.reduce((x, y) => x + y, 0))} ms`,
+        );
+    }
+  }
   for (const [name, us, mem] of [
     ['sidecar A (client)', usA, memA],
     ['sidecar B (server)', usB, memB],
