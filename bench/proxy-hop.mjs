@@ -2,6 +2,7 @@
 // always), same nginx upstream (1 worker), wrk as the generator. Proxies and nginx are pinned to
 // CPU 0, wrk to CPU 1. Prints req/s, CPU µs per request of each proxy and the ratio.
 // Usage: node bench/proxy-hop.mjs [--seconds 10] [--rounds 2] [--connections 50]
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
@@ -24,8 +25,12 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '10' },
     rounds: { type: 'string', default: '2' },
     connections: { type: 'string', default: '50' },
+    rate: { type: 'string' },
   },
 });
+// --rate N: open loop at N req/s (bench/proxy-lib/fixed-rate.mjs) instead of wrk's closed loop, to
+// see what a request costs when every request wakes the proxy.
+const rate = values.rate === undefined ? undefined : Number(values.rate);
 const seconds = Number(values.seconds);
 const rounds = Number(values.rounds);
 const connections = Number(values.connections);
@@ -69,7 +74,24 @@ const meshplane = await startMeshplane(t, 'meshplane', 0, {
   },
 });
 
+function fixedRate(port, secs) {
+  const args = [join(root, 'bench/proxy-lib/fixed-rate.mjs'), '--host', '127.0.0.1', '--port', String(port)];
+  args.push('--host-header', `127.0.0.1:${mpPort}`, '--rate', String(rate), '--seconds', String(secs));
+  return JSON.parse(
+    execFileSync('taskset', ['-c', '1', process.execPath, ...args], { encoding: 'utf8' }).trim(),
+  );
+}
+
 function measure(name, proxy, port) {
+  if (rate !== undefined) {
+    fixedRate(port, 2); // warm-up
+    const cpu0 = proxy ? cpuSeconds(proxy.pid) : 0;
+    const r = fixedRate(port, seconds);
+    const us = proxy ? ((cpuSeconds(proxy.pid) - cpu0) * 1e6) / r.done : NaN;
+    if (r.errors) console.error(`${name}: ${r.errors} errors`);
+    const rssMB = proxy ? memory(proxy.pid).peakMB : NaN;
+    return { name, rps: r.done / seconds, cpuUsPerReq: us, rssMB, p50: r.serviceUs.p50 };
+  }
   wrk(1, `http://127.0.0.1:${port}/`, { connections, seconds: 2 }); // warm-up
   const cpu0 = proxy ? cpuSeconds(proxy.pid) : 0;
   const r = wrk(1, `http://127.0.0.1:${port}/`, { connections, seconds });
@@ -82,8 +104,10 @@ function measure(name, proxy, port) {
 
 const results = [];
 try {
+  const generator =
+    rate === undefined ? `wrk -t1 -c${connections} -d${seconds}s` : `fixed ${rate} req/s for ${seconds} s`;
   console.log(
-    `# one plaintext hop, wrk -t1 -c${connections} -d${seconds}s, ${rounds} round(s); nginx + proxies on CPU 0, wrk on CPU 1`,
+    `# one plaintext hop, ${generator}, ${rounds} round(s); nginx + proxies on CPU 0, generator on CPU 1`,
   );
   for (let i = 0; i < rounds; i++) {
     const direct = measure('nginx direct', undefined, nginxPort);
@@ -96,7 +120,8 @@ try {
         `round ${i + 1}  ${r.name.padEnd(13)} ${fmt(r.rps, 0).padStart(8)} req/s` +
           (Number.isFinite(r.cpuUsPerReq)
             ? `  ${fmt(r.cpuUsPerReq)} µs CPU/req  peak RSS ${fmt(r.rssMB)} MB`
-            : ''),
+            : '') +
+          (r.p50 === undefined ? '' : `  p50 ${fmt(r.p50, 0)} µs`),
       );
     console.log(
       `round ${i + 1}  ratio meshplane/haproxy throughput: ${fmt(mp.rps / ha.rps, 2)}  CPU/req: ${fmt(mp.cpuUsPerReq / ha.cpuUsPerReq, 2)}×`,
