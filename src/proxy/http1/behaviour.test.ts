@@ -161,6 +161,16 @@ describe('HTTP/1.1 edge behaviour', () => {
     assert.deepEqual(statuses, ['200', '204', '200']);
   });
 
+  test('a local reply to HEAD has no body, and the connection stays usable', async () => {
+    const text = await raw(
+      addr,
+      15001,
+      `HEAD http://nowhere.default.svc.cluster.local/ HTTP/1.1\r\nhost: x\r\n\r\nGET http://${SVC}/ HTTP/1.1\r\nhost: ${SVC}\r\n\r\n`,
+      /hello$/,
+    );
+    assert.match(text, /^HTTP\/1\.1 404 Not Found\r\n[^]*?\r\n\r\nHTTP\/1\.1 200 OK/);
+  });
+
   test('a WebSocket upgrade is refused with 501 upgrade_not_supported; an h2c upgrade offer is ignored', async () => {
     const ws = await send(addr, 15001, `http://${SVC}/`, {
       headers: { connection: 'upgrade', upgrade: 'websocket' },

@@ -50,7 +50,7 @@ export interface Downstream {
   /** exchangeDone is called once; `close` asks to close the connection after the response. */
   exchangeDone(exchange: Exchange, close: boolean): void;
   /** writeReply sends a local reply for this exchange (and closes when `close`). */
-  writeReply(status: number, reason: string, message: string, close: boolean): void;
+  writeReply(status: number, reason: string, message: string, close: boolean, head?: boolean): void;
 }
 
 export interface ExchangeDeps {
@@ -460,7 +460,7 @@ export class Exchange implements UpstreamUser {
     }
     this.responseStarted = true;
     const close = !this.head.keepAlive || !this.reqFramer.done;
-    this.down.writeReply(reply.status, reply.reason, reply.message, close);
+    this.down.writeReply(reply.status, reply.reason, reply.message, close, this.head.method === 'HEAD');
     this.down.exchangeDone(this, close);
   }
 

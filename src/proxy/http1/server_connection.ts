@@ -31,13 +31,19 @@ export interface Http1Dispatcher {
 /** Pipelined bytes beyond this pause reading until the current exchange finishes. */
 const PIPELINE_PAUSE_BYTES = 64 * 1024;
 
-/** localReplyText renders a complete local reply. */
-export function localReplyText(status: number, reason: string, message: string, close: boolean): string {
+/** localReplyText renders a complete local reply (without the body for HEAD requests). */
+export function localReplyText(
+  status: number,
+  reason: string,
+  message: string,
+  close: boolean,
+  head = false,
+): string {
   const body = `${message}\n`;
   return (
     `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Unknown'}\r\n` +
     `content-type: text/plain; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n` +
-    `${REASON_HEADER}: ${reason}\r\n${close ? 'connection: close\r\n' : ''}\r\n${body}`
+    `${REASON_HEADER}: ${reason}\r\n${close ? 'connection: close\r\n' : ''}\r\n${head ? '' : body}`
   );
 }
 
@@ -150,7 +156,7 @@ export class Http1ServerConnection implements Downstream {
       this.dispatcher.deps.onAccess?.(head, reply.status, reply.reason, 0, '', '', 0, this.peer);
     }
     stats.done(reply.status, reply.reason, 0);
-    this.writeReply(reply.status, reply.reason, reply.message, close);
+    this.writeReply(reply.status, reply.reason, reply.message, close, head?.method === 'HEAD');
     if (close) this.shutdown();
   }
 
@@ -168,9 +174,9 @@ export class Http1ServerConnection implements Downstream {
     this.socket.removeListener('error', this.onError);
   }
 
-  writeReply(status: number, reason: string, message: string, close: boolean): void {
+  writeReply(status: number, reason: string, message: string, close: boolean, head = false): void {
     if (!this.socket.writable) return;
-    this.socket.write(localReplyText(status, reason, message, close), 'utf8');
+    this.socket.write(localReplyText(status, reason, message, close, head), 'utf8');
   }
 
   pauseReading(): void {
