@@ -66,6 +66,7 @@ describe('HTTP/1.1 edge behaviour', () => {
   let proxy: SidecarProxy;
   let source: ControlledSource;
   let failures = 0;
+  let slowSeen = 0;
 
   before(async () => {
     app = await startApp(appAddr, (req, res) => {
@@ -75,6 +76,11 @@ describe('HTTP/1.1 edge behaviour', () => {
         return void res.end(`ok after ${failures}`);
       }
       if (req.url === '/nocontent') return void res.writeHead(204).end();
+      if (req.url === '/slowfirst') {
+        // The first try stalls past the per-try timeout; the retry is answered at once.
+        if (slowSeen++ === 0) return void setTimeout(() => res.end('late'), 1000).unref();
+        return void res.end('fast');
+      }
       if (req.url === '/upload') {
         let n = 0;
         req.on('data', (c: Buffer) => (n += c.length));
@@ -88,6 +94,18 @@ describe('HTTP/1.1 edge behaviour', () => {
         listeners: [outboundListener()],
         route_tables: [
           routes([
+            {
+              service: 'pertry.default.svc.cluster.local',
+              cluster: 'edge',
+              extra: {
+                retry: {
+                  max_retries: 1,
+                  per_try_timeout_ms: 150,
+                  budget_ratio: 1,
+                  min_retries_per_second: 100,
+                },
+              },
+            },
             {
               service: SVC,
               cluster: 'edge',
@@ -121,6 +139,19 @@ describe('HTTP/1.1 edge behaviour', () => {
     assert.equal(post.body, 'try again');
     assert.equal(
       metricValue(proxy.prometheus(), 'meshplane_proxy_retries_total', { cluster: 'edge', reason: '5xx' }),
+      1,
+    );
+  });
+
+  test('a try that outlives per_try_timeout_ms is retried', async () => {
+    const r = await send(addr, 15001, 'http://pertry.default.svc.cluster.local/slowfirst');
+    assert.equal(r.status, 200);
+    assert.equal(r.body, 'fast');
+    assert.equal(
+      metricValue(proxy.prometheus(), 'meshplane_proxy_retries_total', {
+        cluster: 'edge',
+        reason: 'per_try_timeout',
+      }),
       1,
     );
   });
