@@ -33,9 +33,12 @@ export interface Decision {
   budget: RetryBudget | undefined;
 }
 
-/** Inbound requests are not retried or timed by the server sidecar; the caller's sidecar does that. */
+/**
+ * Inbound requests are neither retried nor timed by the server sidecar: the caller's sidecar does
+ * both, and can pick another endpoint, so retrying here too would multiply attempts.
+ */
 const INBOUND_RETRY: RetryPolicy = {
-  max_retries: 1,
+  max_retries: 0,
   per_try_timeout_ms: 0,
   budget_ratio: 0,
   min_retries_per_second: 10,
