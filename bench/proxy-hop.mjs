@@ -1,7 +1,7 @@
 // Closed-loop maximum through one plaintext proxy hop: meshplane vs HAProxy (1 thread, http-reuse
 // always), same nginx upstream (1 worker), wrk as the generator. Proxies and nginx are pinned to
 // CPU 0, wrk to CPU 1. Prints req/s, CPU µs per request of each proxy and the ratio.
-// Usage: node bench/proxy-hop.mjs [--seconds 10] [--rounds 2] [--connections 50]
+// Usage: node bench/proxy-hop.mjs [--seconds 10] [--rounds 2] [--connections 50] [--rate N [--warmup 10]]
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -26,6 +26,8 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '2' },
     connections: { type: 'string', default: '50' },
     rate: { type: 'string' },
+    // with --rate: seconds of load before measuring, so JIT compilation is not billed to the window
+    warmup: { type: 'string', default: '10' },
   },
 });
 // --rate N: open loop at N req/s (bench/proxy-lib/fixed-rate.mjs) instead of wrk's closed loop, to
@@ -84,7 +86,7 @@ function fixedRate(port, secs) {
 
 function measure(name, proxy, port) {
   if (rate !== undefined) {
-    fixedRate(port, 2); // warm-up
+    fixedRate(port, Number(values.warmup));
     const cpu0 = proxy ? cpuSeconds(proxy.pid) : 0;
     const r = fixedRate(port, seconds);
     const us = proxy ? ((cpuSeconds(proxy.pid) - cpu0) * 1e6) / r.done : NaN;
