@@ -213,12 +213,16 @@ function walkHeaders(s: string, pos: number, end: number, dropHost: boolean, dro
       case H.Connection: {
         const v = value(s, colon, eol).toLowerCase();
         keepAliveOnly = v === 'keep-alive';
-        for (const raw of v.split(',')) {
-          const t = raw.trim();
-          if (t === 'close') w.close = true;
-          else if (t === 'keep-alive') w.keepAliveToken = true;
-          else if (t !== '' && t !== 'upgrade') (w.tokens ??= []).push(t);
-        }
+        // The two values nearly every peer sends need no tokenizing.
+        if (keepAliveOnly) w.keepAliveToken = true;
+        else if (v === 'close') w.close = true;
+        else
+          for (const raw of v.split(',')) {
+            const t = raw.trim();
+            if (t === 'close') w.close = true;
+            else if (t === 'keep-alive') w.keepAliveToken = true;
+            else if (t !== '' && t !== 'upgrade') (w.tokens ??= []).push(t);
+          }
         drop = true;
         break;
       }
