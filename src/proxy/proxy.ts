@@ -13,7 +13,7 @@ import { InvalidInputError } from '../errors/index.js';
 import { type AdminSource, createAdminServer } from './admin/server.js';
 import { type Clock, systemClock } from './clock.js';
 import { ProxyErrorCode } from './errors.js';
-import { Http1Pool } from './http1/upstream_pool.js';
+import { Http1Pool, type PoolLimits } from './http1/upstream_pool.js';
 import { Http2SessionPool } from './http2/session_pool.js';
 import type { AccessLogEntry, LocalReplyEvent, ProxyContext } from './listeners/context.js';
 import { ListenerManager, type ListenerStatus } from './listeners/manager.js';
@@ -36,6 +36,8 @@ export interface SidecarProxyOptions {
   random?: () => number;
   /** emit an `access` event for every finished request (off by default: it costs on the data path). */
   accessLog?: boolean;
+  /** per-endpoint HTTP/1.1 pool caps; default 1024 connections and 1024 waiting requests. */
+  poolLimits?: PoolLimits;
 }
 
 /** ConfigEvent reports each snapshot received. */
@@ -88,6 +90,15 @@ export class SidecarProxy extends EventEmitter<SidecarProxyEvents> implements Ad
     checkPort('adminPort', options.adminPort, true);
     checkPort('listenerPorts.outbound', options.listenerPorts?.outbound, true);
     checkPort('listenerPorts.inbound', options.listenerPorts?.inbound, true);
+    for (const k of ['connections', 'waiting'] as const) {
+      const v = options.poolLimits?.[k];
+      if (v !== undefined && !(Number.isInteger(v) && v >= (k === 'connections' ? 1 : 0)))
+        throw new InvalidInputError(
+          `poolLimits.${k}`,
+          v,
+          k === 'connections' ? 'a positive integer' : 'an integer ≥ 0',
+        );
+    }
     this.clock = options.clock ?? systemClock;
     const metrics = this.metrics;
     const deps = (cluster: Cluster) => ({
@@ -110,7 +121,7 @@ export class SidecarProxy extends EventEmitter<SidecarProxyEvents> implements Ad
       http1Pool: (cluster: Cluster, ep: Endpoint) => {
         let p = ep.pools.get('h1') as Http1Pool | undefined;
         if (!p) {
-          p = new Http1Pool(ep, deps(cluster), poolMetrics(cluster));
+          p = new Http1Pool(ep, deps(cluster), poolMetrics(cluster), options.poolLimits);
           ep.pools.set('h1', p);
         }
         return p;

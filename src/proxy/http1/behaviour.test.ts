@@ -235,3 +235,42 @@ describe('HTTP/1.1 edge behaviour', () => {
     assert.equal(proxy.ready, true);
   });
 });
+
+describe('per-endpoint connection cap', () => {
+  test('requests beyond the cap wait for a connection; beyond the waiting room they get 503 upstream_overflow', async () => {
+    const addr = freeAddress();
+    const appAddr = freeAddress();
+    const app = await startApp(appAddr, (_req, res) => void setTimeout(() => res.end('done'), 300).unref());
+    const source = new ControlledSource(
+      snapshot('1', {
+        listeners: [outboundListener()],
+        route_tables: [routes([{ service: SVC, cluster: 'capped', extra: { retry: { max_retries: 0 } } }])],
+        clusters: [cluster('capped', [{ address: appAddr, port: app.port }])],
+      }),
+    );
+    const proxy = new SidecarProxy({
+      source,
+      address: addr,
+      adminPort: 0,
+      poolLimits: { connections: 2, waiting: 1 },
+    });
+    await proxy.start();
+    try {
+      const replies = await Promise.all(Array.from({ length: 4 }, () => send(addr, 15001, `http://${SVC}/`)));
+      const statuses = replies.map((r) => r.status).sort();
+      assert.deepEqual(statuses, [200, 200, 200, 503]);
+      assert.equal(replies.find((r) => r.status === 503)!.headers[REASON_HEADER], 'upstream_overflow');
+      assert.equal(
+        metricValue(proxy.prometheus(), 'meshplane_proxy_upstream_connections_total', { cluster: 'capped' }),
+        2,
+      );
+    } finally {
+      await proxy.close();
+      await app.close();
+    }
+    assert.throws(
+      () => new SidecarProxy({ source, address: addr, poolLimits: { connections: 0, waiting: 1 } }),
+      /poolLimits\.connections is 0; expected a positive integer/,
+    );
+  });
+});

@@ -6,12 +6,29 @@
  */
 import type { Socket } from 'node:net';
 import type { Clock } from '../clock.js';
+import { ProxyError, ProxyErrorCode } from '../errors.js';
 import type { Counter, Gauge } from '../metrics/registry.js';
 import { type ConnectDeps, connectUpstream } from '../upstream/connector.js';
 import type { ConnectionPool, Endpoint } from '../upstream/endpoint.js';
 
 /** Idle upstream connections close after this long unless the server's Keep-Alive hint is shorter. */
 export const DEFAULT_IDLE_MS = 4_000;
+
+/** PoolLimits caps one endpoint's pool: open connections, and requests waiting for one. */
+export interface PoolLimits {
+  connections: number;
+  waiting: number;
+}
+
+/** Envoy's default circuit-breaker sizes. */
+export const DEFAULT_POOL_LIMITS: PoolLimits = { connections: 1024, waiting: 1024 };
+
+interface Waiter {
+  user: UpstreamUser;
+  mtls: boolean;
+  alpn: string;
+  connectTimeoutMs: number;
+}
 
 /** UpstreamUser is the exchange currently holding a connection. */
 export interface UpstreamUser {
@@ -73,6 +90,8 @@ export class UpstreamConnection {
 export class Http1Pool implements ConnectionPool {
   private readonly idle: UpstreamConnection[] = [];
   private retired = false;
+  private readonly waiting: Waiter[] = [];
+  private connecting = 0;
   /** open connections, idle or busy. */
   size = 0;
 
@@ -80,6 +99,7 @@ export class Http1Pool implements ConnectionPool {
     private readonly endpoint: Endpoint,
     private readonly deps: ConnectDeps & { clock: Clock },
     private readonly metrics: PoolMetrics,
+    private readonly limits: PoolLimits = DEFAULT_POOL_LIMITS,
   ) {}
 
   /** acquire gives `user` an idle connection synchronously when one exists, else dials a new one. */
@@ -92,13 +112,31 @@ export class Http1Pool implements ConnectionPool {
       user.onUpstreamReady(c);
       return;
     }
+    if (this.size + this.connecting >= this.limits.connections) {
+      // At the cap: wait for a connection to come back, or overflow.
+      if (this.waiting.length >= this.limits.waiting) {
+        const ep = this.endpoint;
+        user.onUpstreamFailed(
+          new ProxyError(
+            ProxyErrorCode.UpstreamOverflow,
+            `${ep.address}:${ep.port} has ${this.limits.connections} connections busy and ${this.limits.waiting} requests waiting`,
+          ),
+        );
+        return;
+      }
+      this.waiting.push({ user, mtls, alpn, connectTimeoutMs });
+      return;
+    }
+    this.connecting++;
     connectUpstream(
       { endpoint: this.endpoint, mtls, alpn, timeoutMs: connectTimeoutMs },
       this.deps,
       (err, socket) => {
+        this.connecting--;
         if (err || !socket) {
           this.metrics.connectFailures.inc();
           user.onUpstreamFailed(err!);
+          this.kick();
           return;
         }
         this.size++;
@@ -125,8 +163,24 @@ export class Http1Pool implements ConnectionPool {
       keepAliveHintMs > 0
         ? Math.max(500, Math.min(DEFAULT_IDLE_MS, keepAliveHintMs - 1000))
         : DEFAULT_IDLE_MS;
+    for (let w = this.waiting.shift(); w; w = this.waiting.shift()) {
+      if (w.user.abandoned) continue;
+      c.user = w.user;
+      c.uses++;
+      w.user.onUpstreamReady(c);
+      return;
+    }
     c.idleDeadline = this.deps.clock.now() + idleMs;
     this.idle.push(c);
+  }
+
+  /** kick lets the first live waiter dial, after a connection slot freed up. */
+  private kick(): void {
+    for (let w = this.waiting.shift(); w; w = this.waiting.shift()) {
+      if (w.user.abandoned) continue;
+      this.acquire(w.user, w.mtls, w.alpn, w.connectTimeoutMs);
+      return;
+    }
   }
 
   closed(c: UpstreamConnection): void {
@@ -134,6 +188,7 @@ export class Http1Pool implements ConnectionPool {
     this.metrics.active.add(-1);
     const i = this.idle.indexOf(c);
     if (i >= 0) this.idle.splice(i, 1);
+    if (this.waiting.length > 0) this.kick();
   }
 
   sweep(now: number): void {
