@@ -139,6 +139,34 @@ describe('sidecar pair over mTLS', () => {
     );
   });
 
+  test('HTTP/1.1 inside a CONNECT tunnel is handled per request, with the caller identity at the app', async () => {
+    const text = await new Promise<string>((resolve, reject) => {
+      const s = netConnect({ host: aAddr, port: 15001 }, () =>
+        s.write(`CONNECT ${SVC}:80 HTTP/1.1\r\nhost: ${SVC}:80\r\n\r\n`),
+      );
+      let got = '';
+      let sent = false;
+      s.on('data', (d) => {
+        got += d.toString('latin1');
+        if (!sent && got.includes('\r\n\r\n')) {
+          sent = true;
+          s.write(
+            `GET /in-tunnel/1 HTTP/1.1\r\nhost: ${SVC}\r\n\r\nGET /in-tunnel/2 HTTP/1.1\r\nhost: ${SVC}\r\nconnection: close\r\n\r\n`,
+          );
+        }
+      });
+      s.on('end', () => resolve(got));
+      s.on('error', reject);
+    });
+    assert.match(text, /^HTTP\/1\.1 200 Connection Established\r\n\r\n/);
+    const bodies = [...text.matchAll(/\{"name":"web".*?"bodyBytes":\d+\}/g)].map((m) => JSON.parse(m[0]));
+    assert.deepEqual(
+      bodies.map((b) => b.url),
+      ['/in-tunnel/1', '/in-tunnel/2'],
+    );
+    assert.equal(bodies[0].headers['x-forwarded-client-cert'], `By=${idOf('web')};URI=${idOf('client')}`);
+  });
+
   test('inbound refuses plaintext HTTP', async () => {
     const before =
       metricValue(b.proxy.prometheus(), 'meshplane_proxy_tls_handshake_failures_total', {

@@ -196,6 +196,28 @@ describe('HTTP/2, gRPC and TCP through a sidecar pair', () => {
     );
   });
 
+  test('a gRPC client that goes through http_proxy (CONNECT, then h2c) is routed per call', async () => {
+    const saved = process.env.http_proxy;
+    process.env.http_proxy = `http://${aAddr}:15001`;
+    let cl;
+    try {
+      const Client = grpc.makeGenericClientConstructor(service, 'Greeter');
+      cl = new Client(`${GREETER}:50051`, grpc.credentials.createInsecure()) as grpc.Client &
+        Record<string, (...args: unknown[]) => unknown>;
+    } finally {
+      if (saved === undefined) delete process.env.http_proxy;
+      else process.env.http_proxy = saved;
+    }
+    const reply = await new Promise<{ greeting: string; xfcc: string }>((resolve, reject) =>
+      cl.Hello({ name: 'tunnel' }, (e: Error | null, r: { greeting: string; xfcc: string }) =>
+        e ? reject(e) : resolve(r),
+      ),
+    );
+    cl.close();
+    assert.equal(reply.greeting, 'hello tunnel');
+    assert.equal(reply.xfcc, `By=${idOf('greeter')};URI=${idOf('client')}`);
+  });
+
   test('an h2c request for an unknown authority gets a 404 with the reason header', async () => {
     const session = h2connect(`http://${aAddr}:15001`);
     const res = await new Promise<Record<string, unknown>>((resolve, reject) => {

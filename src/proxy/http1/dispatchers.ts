@@ -17,7 +17,9 @@ import type { RequestStats } from '../metrics/proxy_metrics.js';
 import { openTunnel } from '../tcp/tunnel.js';
 import type { ExchangeDeps, Http1Target } from './exchange.js';
 import { type RequestHead, findHeader } from './parser.js';
-import type { Dispatch, Http1Dispatcher, Http1ServerConnection } from './server_connection.js';
+import { type Dispatch, type Http1Dispatcher, Http1ServerConnection } from './server_connection.js';
+import { sniffTunnel } from '../tcp/sniff.js';
+import type { Socket } from 'node:net';
 
 /** XFCC_HEADER carries the caller's identity to the app (Envoy's x-forwarded-client-cert format). */
 export const XFCC_HEADER = 'x-forwarded-client-cert';
@@ -123,6 +125,14 @@ export class OutboundHttp1Dispatcher extends BaseDispatcher {
   readonly dropXfcc = false;
   protected readonly direction = 'outbound' as const;
 
+  /** @param acceptH2 hands a socket that turned out to carry HTTP/2 to the listener's gateway */
+  constructor(
+    ctx: ListenerContext,
+    private readonly acceptH2: (socket: Socket, initial: Buffer) => void,
+  ) {
+    super(ctx);
+  }
+
   dispatch(head: RequestHead): Dispatch {
     const snapshot = this.ctx.snapshot();
     const listener = this.ctx.config();
@@ -166,12 +176,22 @@ export class OutboundHttp1Dispatcher extends BaseDispatcher {
       const ctx = this.ctx;
       return {
         kind: 'tunnel',
-        start: (socket, rest) =>
-          openTunnel(socket, rest, d.cluster, ctx, {
-            direction: 'outbound',
-            connect: true,
-            retries: d.retry.max_retries,
-          }),
+        start: (socket, rest) => {
+          // Answer at once: the client sends nothing until it has the 200. What follows decides
+          // whether the tunnel is HTTP (handled per request) or opaque TCP to the cluster.
+          socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+          sniffTunnel(socket, rest, ctx.clock, {
+            http1: (initial) => new Http1ServerConnection(socket, this, initial),
+            h2: (initial) => this.acceptH2(socket, initial),
+            tcp: (initial) =>
+              openTunnel(socket, initial, d.cluster, ctx, {
+                direction: 'outbound',
+                connect: false,
+                retries: d.retry.max_retries,
+                listener: ctx.name,
+              }),
+          });
+        },
       };
     }
     const upstreamHead = absolute

@@ -91,6 +91,8 @@ export class Http2Gateway {
 
   /** accept takes over a socket whose first bytes (`initial`, already read) are the HTTP/2 preface. */
   accept(socket: Socket, peer: string, initial?: Buffer): void {
+    // Paused, so nothing more is read into JS before the HTTP/2 session takes the socket over.
+    socket.pause();
     if (initial && initial.length > 0) socket.unshift(initial);
     this.pendingPeer = peer;
     this.server.emit('connection', socket);

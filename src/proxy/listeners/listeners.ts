@@ -44,8 +44,10 @@ export class OutboundHttpListener implements RunningListener {
   private readonly gateway: Http2Gateway;
 
   constructor(ctx: ListenerContext) {
-    const dispatcher = new OutboundHttp1Dispatcher(ctx);
     this.gateway = new Http2Gateway(ctx, 'outbound');
+    const dispatcher = new OutboundHttp1Dispatcher(ctx, (socket, initial) =>
+      this.gateway.accept(socket, '', initial),
+    );
     this.server = createNetServer({ allowHalfOpen: true, noDelay: true }, (socket) => {
       track(ctx, socket);
       let head: Buffer | undefined;
