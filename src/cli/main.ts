@@ -12,6 +12,7 @@ import { registerPerf } from './perf.js';
 import { registerPerfRemote } from './perf-remote.js';
 import { registerServer } from './server.js';
 import { registerValidateCommand } from './validate.js';
+import { registerProxy } from './proxy.js';
 import { VERSION } from './version.js';
 
 /** Registers the subcommands of one area (perf, mesh, server…) on the root program. */
@@ -23,6 +24,7 @@ const registrars: CommandRegistrar[] = [
   registerMeshCommands,
   registerResourceCommands,
   registerValidateCommand,
+  registerProxy,
   registerServer,
   // After the local `perf` commands: it adds --server to `perf apply` and the list/view subcommands.
   registerPerfRemote,
