@@ -6,32 +6,61 @@
 import { Command, CommanderError } from 'commander';
 import { MeshplaneError } from '../errors/index.js';
 import type { IO } from './io.js';
-import { registerMeshCommands } from './mesh/mesh_commands.js';
-import { registerResourceCommands } from './mesh/resource_commands.js';
-import { registerPerf } from './perf.js';
-import { registerPerfRemote } from './perf-remote.js';
-import { registerServer } from './server.js';
-import { registerValidateCommand } from './validate.js';
-import { registerProxy } from './proxy.js';
 import { VERSION } from './version.js';
 
 /** Registers the subcommands of one area (perf, mesh, server…) on the root program. */
 export type CommandRegistrar = (program: Command, io: IO, setExitCode: (code: number) => void) => void;
 
-/** Every area's subcommands, in the order `--help` lists them. */
-const registrars: CommandRegistrar[] = [
-  registerPerf,
-  registerMeshCommands,
-  registerResourceCommands,
-  registerValidateCommand,
-  registerProxy,
-  registerServer,
-  // After the local `perf` commands: it adds --server to `perf apply` and the list/view subcommands.
-  registerPerfRemote,
+/**
+ * Area is one group of top-level commands. Its module is imported only when one of its commands
+ * runs (or for the full --help), so `meshplane proxy` loads the proxy and not the server, the UI
+ * store or the load generator: a sidecar's memory is part of what the mesh costs.
+ */
+interface Area {
+  commands: string[];
+  load: () => Promise<CommandRegistrar[]>;
+}
+
+/** Every area, in the order `--help` lists them. */
+const areas: Area[] = [
+  {
+    commands: ['perf'],
+    // perf-remote comes after the local perf commands: it adds --server to `perf apply`, and list/view.
+    load: async () => [
+      (await import('./perf.js')).registerPerf,
+      (await import('./perf-remote.js')).registerPerfRemote,
+    ],
+  },
+  {
+    commands: ['mesh'],
+    load: async () => [
+      (await import('./mesh/mesh_commands.js')).registerMeshCommands,
+      (await import('./validate.js')).registerValidateCommand,
+    ],
+  },
+  {
+    commands: ['apply', 'delete', 'get', 'logs'],
+    load: async () => [(await import('./mesh/resource_commands.js')).registerResourceCommands],
+  },
+  { commands: ['proxy'], load: async () => [(await import('./proxy.js')).registerProxy] },
+  { commands: ['server'], load: async () => [(await import('./server.js')).registerServer] },
 ];
 
-/** buildProgram creates the root command with every area's subcommands. */
-export function buildProgram(io: IO, setExitCode: (code: number) => void): Command {
+/** registrarsFor loads the areas a command line needs: its command's area, or all of them. */
+export async function registrarsFor(argv: string[]): Promise<CommandRegistrar[]> {
+  const command = argv.find((arg) => !arg.startsWith('-'));
+  if (command === undefined && (argv.includes('--version') || argv.includes('-V'))) return [];
+  const chosen = areas.filter((area) => command !== undefined && area.commands.includes(command));
+  const loaded = await Promise.all((chosen.length > 0 ? chosen : areas).map((area) => area.load()));
+  return loaded.flat();
+}
+
+/** buildProgram creates the root command with the given areas' subcommands. */
+export function buildProgram(
+  io: IO,
+  setExitCode: (code: number) => void,
+  registrars: CommandRegistrar[],
+): Command {
   const program = new Command('meshplane')
     .description('Service-mesh toolkit: load generator, reference mesh, SMI conformance, management plane')
     .version(VERSION, '-V, --version')
@@ -48,8 +77,8 @@ export function buildProgram(io: IO, setExitCode: (code: number) => void): Comma
 /** main runs one command line and resolves to the process exit code. */
 export async function main(argv: string[], io: IO): Promise<number> {
   let exitCode = 0;
-  const program = buildProgram(io, (code) => (exitCode = code));
   try {
+    const program = buildProgram(io, (code) => (exitCode = code), await registrarsFor(argv));
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;
   } catch (error) {
