@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { MeshplaneRunner, prepareRun, run } from './runner.js';
-import type { RunEvent } from './events.js';
+import type { RunEvent, TickEvent } from './events.js';
 import {
   closedPort,
   onEachRequest,
@@ -55,6 +55,31 @@ test('the warm-up runs first and is excluded from every figure', async () => {
     assert.ok(r.warmup.requests >= 100, `warm-up ran ${r.warmup.requests} requests`);
     assert.equal(r.warmup.durationMs, 600);
     assert.equal(server.requests.length, r.warmup.requests + 100);
+  } finally {
+    await server.close();
+  }
+});
+
+test('progress during the warm-up: remainingMs is the whole measured window, warmupRemainingMs counts down', async () => {
+  const server = await startHttpServer();
+  try {
+    const ticks: TickEvent[] = [];
+    await run(
+      { url: server.url, connections: 2, qps: 200, duration: '400ms', warmup: '500ms' },
+      { onEvent: (e) => e.type === 'tick' && ticks.push(e), progressIntervalMs: 100 },
+    );
+    const warm = ticks.filter((t) => t.phase === 'warmup');
+    const measured = ticks.filter((t) => t.phase === 'measure');
+    assert.ok(warm.length >= 2 && measured.length >= 1, ticks.map((t) => t.phase).join());
+    for (const t of warm) {
+      assert.equal(t.remainingMs, 400, 'the measured window is still wholly ahead');
+      assert.ok(t.warmupRemainingMs > 0 && t.warmupRemainingMs <= 500, `${t.warmupRemainingMs}`);
+    }
+    assert.ok(warm[0]!.warmupRemainingMs > warm.at(-1)!.warmupRemainingMs, 'it counts down');
+    for (const t of measured) {
+      assert.equal(t.warmupRemainingMs, 0);
+      assert.ok(t.remainingMs! >= 0 && t.remainingMs! <= 400, `${t.remainingMs}`);
+    }
   } finally {
     await server.close();
   }

@@ -335,12 +335,19 @@ export class LoadEngine implements ConnectionHost {
 
   private progress(now: number): void {
     const seconds = (now - this.lastProgressAt) / 1000;
+    const warming = this.phase === 'warmup' || this.phase === 'connecting';
     const event: TickEvent = {
       type: 'tick',
       phase: this.phase,
       elapsedMs: now - this.t0,
       measuredMs: Math.max(0, now - this.measureStart),
-      remainingMs: this.o.durationMs !== null ? Math.max(0, this.measureEnd - now) : null,
+      remainingMs:
+        this.o.durationMs === null
+          ? null
+          : warming
+            ? this.o.durationMs
+            : Math.min(this.o.durationMs, Math.max(0, this.measureEnd - now)),
+      warmupRemainingMs: warming ? Math.max(0, this.measureStart - now) : 0,
       completed: this.responses + this.failures,
       target: this.o.requests,
       errors: this.failures,

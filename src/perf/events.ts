@@ -25,8 +25,13 @@ export interface TickEvent {
   elapsedMs: number;
   /** Since the measured window started, ms (0 during warm-up). */
   measuredMs: number;
-  /** Left in the measured window, ms; null when running for a request count or when unknown. */
+  /**
+   * Measured time still ahead, ms: the whole measured duration while connecting and warming up,
+   * then what is left of the measured window (0 while draining); null for a request-count run.
+   */
   remainingMs: number | null;
+  /** Warm-up time still ahead, ms; 0 once measuring. Time left in all = warmupRemainingMs + remainingMs. */
+  warmupRemainingMs: number;
   /** Measured requests finished so far (responses + errors). */
   completed: number;
   /** Measured requests to run (`requests`), or null when running for a duration. */

@@ -126,7 +126,7 @@ export class HeyRunner {
       }
       let warmupRequests = 0;
       if (o.warmupMs > 0 && !ctx.signal?.aborted) {
-        const stop = progressTicks(ctx, 'warmup', o.warmupMs, 0);
+        const stop = progressTicks(ctx, 'warmup', o.warmupMs, 0, o.durationMs);
         const warm = await runTool(
           hey,
           [...args, '-z', formatGoDuration(o.warmupMs), '-o', 'csv', o.target.url],
@@ -141,7 +141,7 @@ export class HeyRunner {
       const startTime = new Date().toISOString();
       const measure =
         o.requests !== null ? ['-n', String(o.requests)] : ['-z', formatGoDuration(o.durationMs!)];
-      const stop = progressTicks(ctx, 'measure', o.durationMs, o.warmupMs);
+      const stop = progressTicks(ctx, 'measure', o.durationMs, o.warmupMs, o.durationMs);
       const outcome = ctx.signal?.aborted
         ? { code: null, stdout: '', stderr: '', interrupted: true, wallMs: 0 }
         : await runTool(hey, [...args, ...measure, '-o', 'csv', o.target.url], {

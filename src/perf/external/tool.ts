@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import type { RunContext, RunPhase } from '../events.js';
+import type { RunContext } from '../events.js';
 
 /** findExecutable returns the path of a program on the PATH, or null. */
 export function findExecutable(name: string, path = process.env.PATH ?? ''): string | null {
@@ -70,23 +70,29 @@ export function runTool(
   });
 }
 
-/** progressTicks emits time-based tick events while a tool runs; call the returned function to stop. */
+/**
+ * progressTicks emits time-based tick events while a tool runs; call the returned function to stop.
+ * `plannedMs` is the length of this phase; `measuredMs` the measured duration (null for a count).
+ */
 export function progressTicks(
   ctx: RunContext,
-  phase: RunPhase,
+  phase: 'warmup' | 'measure',
   plannedMs: number | null,
   offsetMs: number,
+  measuredMs: number | null,
 ): () => void {
   if (!ctx.onEvent) return () => {};
   const started = performance.now();
   const timer = setInterval(() => {
     const elapsed = performance.now() - started;
+    const left = plannedMs === null ? null : Math.max(0, plannedMs - elapsed);
     ctx.onEvent!({
       type: 'tick',
       phase,
       elapsedMs: offsetMs + elapsed,
       measuredMs: phase === 'measure' ? elapsed : 0,
-      remainingMs: plannedMs === null ? null : Math.max(0, plannedMs - elapsed),
+      remainingMs: phase === 'measure' ? left : measuredMs,
+      warmupRemainingMs: phase === 'warmup' ? (left ?? 0) : 0,
       completed: 0,
       target: null,
       errors: 0,

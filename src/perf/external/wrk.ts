@@ -230,7 +230,7 @@ export class WrkRunner {
       let warmupRequests = 0;
       if (o.warmupMs > 0 && !ctx.signal?.aborted) {
         const seconds = Math.ceil(o.warmupMs / 1000);
-        const stop = progressTicks(ctx, 'warmup', seconds * 1000, 0);
+        const stop = progressTicks(ctx, 'warmup', seconds * 1000, 0, o.durationMs);
         const warm = await runTool(wrk, [...base, `-d${seconds}s`, o.target.url], {
           signal: ctx.signal,
           deadlineMs: seconds * 1000,
@@ -239,7 +239,7 @@ export class WrkRunner {
         warmupRequests = parseWrkOutput(warm.stdout, o.connections)?.requests ?? 0;
       }
       const startTime = new Date().toISOString();
-      const stop = progressTicks(ctx, 'measure', o.durationMs, o.warmupMs);
+      const stop = progressTicks(ctx, 'measure', o.durationMs, o.warmupMs, o.durationMs);
       const outcome = ctx.signal?.aborted
         ? { code: null, stdout: '', stderr: '', interrupted: true, wallMs: 0 }
         : await runTool(wrk, [...base, `-d${o.durationMs! / 1000}s`, o.target.url], {
