@@ -9,6 +9,8 @@ import { InvalidInputError, MeshplaneError } from '../errors/index.js';
 export const PerfErrorCode = {
   /** The URL's scheme is not HTTP/1.1 over TCP or TLS (h2c, grpc, ws…). */
   unsupportedScheme: 'PERF_ERR_UNSUPPORTED_SCHEME',
+  /** An SMP client asks for a protocol other than HTTP (TCP, UDP, gRPC). */
+  unsupportedProtocol: 'PERF_ERR_UNSUPPORTED_PROTOCOL',
   /** An option the chosen external generator (wrk, hey) cannot honour. */
   generatorUnsupported: 'PERF_ERR_GENERATOR_UNSUPPORTED',
   /** The external generator's executable is not installed. */
@@ -23,6 +25,17 @@ export function unsupportedScheme(field: string, value: string, source?: string)
     'an http:// or https:// URL (HTTP/1.1 over TCP or TLS; HTTP/2, gRPC and WebSocket are not supported yet)',
     source,
     PerfErrorCode.unsupportedScheme,
+  );
+}
+
+/** unsupportedProtocol rejects an SMP client whose protocol the load generator does not speak. */
+export function unsupportedProtocol(field: string, value: string, source?: string): InvalidInputError {
+  return new InvalidInputError(
+    field,
+    value,
+    'PROTOCOL_HTTP (1): the load generator speaks HTTP/1.1 over TCP or TLS only; TCP, UDP and gRPC clients are not supported yet',
+    source,
+    PerfErrorCode.unsupportedProtocol,
   );
 }
 

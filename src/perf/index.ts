@@ -10,6 +10,11 @@ export type { Runner } from './runner.js';
 export { WrkRunner, WRK_LIMITATIONS } from './external/wrk.js';
 export { HeyRunner, HEY_LIMITATIONS } from './external/hey.js';
 export { validateRunOptions, parseTarget, RUN_DEFAULTS } from './options.js';
+export { availableGenerators, GENERATOR_NAMES } from './generators.js';
+export { planSmpRuns, SMP_MESH_LABELS } from './smp/plan.js';
+export type { SmpPlan, SmpRun, SmpPlanOptions, DefaultRunOptions } from './smp/plan.js';
+export { toPerformanceTestResult, runFacts, smpResultLabels } from './smp/result.js';
+export type { SmpRunFacts, SmpResultMeta } from './smp/result.js';
 export type {
   RunOptions,
   ResolvedRunOptions,

@@ -20,7 +20,8 @@ export interface LatencySummaryMs {
 export function latencySummaryMs(h: Histogram): LatencySummaryMs {
   return {
     min: h.min / 1000,
-    average: h.mean / 1000,
+    // HdrHistogram's mean uses bucket midpoints, so it can stray past the exact min or max.
+    average: Math.min(Math.max(h.mean, h.min), h.max) / 1000,
     p50: h.percentile(50) / 1000,
     p90: h.percentile(90) / 1000,
     p99: h.percentile(99) / 1000,

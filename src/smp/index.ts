@@ -57,4 +57,5 @@ export {
   type Timestamp,
 } from './timestamp.js';
 export { SMP_ERR_BINARY, SMP_ERR_SYNTAX } from './errors.js';
+export { writtenKey } from './reader.js';
 export { SMP_PROTO_FILES, protoDir } from './schema.js';
