@@ -4,11 +4,11 @@
  * @module
  */
 import { InvalidInputError } from '../errors/index.js';
-import { buildPerformanceTestResult, formatSmp, type PerformanceTestResult } from '../smp/index.js';
+import { toPerformanceTestResult, type SmpRunFacts } from '../perf/index.js';
+import { formatSmp, type PerformanceTestResult } from '../smp/index.js';
 import { decodeHistogram, toHgrm } from '../stats/index.js';
 import { ConflictError } from './errors.js';
 import type { Run, StoredResult } from './model.js';
-import { formatDuration } from './settings.js';
 
 export const exportFormats = ['yaml', 'json', 'fortio', 'hgrm'] as const;
 export type ExportFormat = (typeof exportFormats)[number];
@@ -22,62 +22,57 @@ export interface Download {
 /** latencyHistogramName is the stored histogram the headline figures come from (CO-corrected when open loop). */
 export const latencyHistogramName = 'latency';
 
-function latencyMicros(result: StoredResult): {
-  min: number;
-  mean: number;
-  p50: number;
-  p90: number;
-  p99: number;
-  max: number;
-} {
+/** runFacts rebuilds, from what the store keeps, the facts perf turns into an SMP result. */
+function runFacts(run: Run, result: StoredResult): SmpRunFacts {
   const encoded = result.histograms[latencyHistogramName];
-  if (encoded) {
-    const h = decodeHistogram(encoded);
-    const p = (x: number) => h.percentile(x);
-    return {
-      min: h.min,
-      mean: Math.min(Math.max(Math.round(h.mean), h.min), h.max), // to the microsecond, like the rest
-      p50: p(50),
-      p90: p(90),
-      p99: p(99),
-      max: h.max,
-    };
-  }
-  const l = result.report.latency;
-  const at = (x: number) => Math.round(l.percentiles.find((q) => q.percentile === x)?.valueUs ?? 0);
-  return { min: l.minUs, mean: l.meanUs, p50: at(50), p90: at(90), p99: at(99), max: l.maxUs };
+  if (!encoded) throw new ConflictError(`run ${run.id} has no latency histogram`);
+  const s = run.settings;
+  const r = result.report;
+  const d = r.diagnostics;
+  return {
+    startTime: r.startTime,
+    endTime: r.endTime,
+    actualQps: r.actualQps,
+    latency: decodeHistogram(encoded),
+    latencyFrom:
+      d.latencyFrom === 'scheduled' || d.latencyFrom === 'sent'
+        ? d.latencyFrom
+        : s.loadModel === 'open'
+          ? 'scheduled'
+          : 'sent',
+    url: s.url,
+    method: s.method,
+    generator: s.generator,
+    loadModel: s.loadModel,
+    connections: s.concurrency,
+    requestedQps: s.qps,
+    requestedDurationMs: s.durationMs,
+    requestedRequests: null,
+    warmupMs: s.warmupMs,
+    requests: r.requestCount,
+    errors: r.errorCount,
+    interrupted: d.interrupted === true,
+    error: null,
+  };
 }
 
-/** smpResult builds the SMP PerformanceTestResult of a run; the labels carry what SMP has no field for. */
+/** smpResult builds the SMP PerformanceTestResult of a stored run with perf's one conversion; labels add the run's name, mesh and host. */
 export function smpResult(run: Run, result: StoredResult): PerformanceTestResult {
-  const s = run.settings;
   const env = result.environment;
-  return buildPerformanceTestResult({
+  return toPerformanceTestResult(runFacts(run, result), {
     id: run.id,
-    startTime: new Date(result.report.startTime),
-    endTime: new Date(result.report.endTime),
-    actualQps: Math.round(result.report.actualQps * 1000) / 1000,
-    latencyMicros: latencyMicros(result),
     testId: run.testId ?? run.profileId ?? '',
-    envId: `${env.hostname}`,
+    envId: env.hostname,
     detailsUri: `/api/perf/result?id=${run.id}&format=fortio`,
     labels: {
       name: run.name,
       mesh: run.mesh,
-      url: s.url,
-      load_generator: s.generator,
-      load_model: s.loadModel,
-      connections: String(s.concurrency),
-      requested_qps: s.qps === 0 ? 'max' : String(s.qps),
-      duration: formatDuration(s.durationMs),
-      requests: String(result.report.requestCount),
-      errors: String(result.report.errorCount),
       cpu_model: env.cpuModel,
       cores: String(env.cores),
       memory_mb: String(Math.round(env.memoryBytes / 2 ** 20)),
       os: env.os,
       node_version: env.nodeVersion,
-      ...s.labels,
+      ...run.settings.labels,
     },
   });
 }

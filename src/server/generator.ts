@@ -11,7 +11,10 @@ export interface RunProgress {
   phase: 'warmup' | 'measure';
   /** time since the measured period began (0 during warm-up) */
   elapsedMs: number;
+  /** measured time still ahead: the whole measured duration during warm-up */
   remainingMs: number;
+  /** warm-up time still ahead (0 once measuring) */
+  warmupRemainingMs?: number;
   /** requests completed in the measured period so far */
   requests: number;
   errors: number;

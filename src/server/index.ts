@@ -17,7 +17,8 @@ export { Scheduler, checkCron } from './scheduler.js';
 export type { LoadGenerator, GeneratorOutput, GeneratorControl, RunProgress } from './generator.js';
 export { perfGenerator } from './perf-generator.js';
 export { parseSettings, defaultSettings, parseDuration, formatDuration } from './settings.js';
-export { planRuns } from './smp-config.js';
+export { planUpload } from './smp-runs.js';
+export type { PlannedRuns, SmpUploadOptions } from './smp-runs.js';
 export type { StreamMessage } from './meshery.js';
 export type {
   Environment,

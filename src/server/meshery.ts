@@ -89,7 +89,7 @@ export function liveMessage(runId: string, live: LiveState): StreamMessage {
 function progressMessage(runId: string, p: RunProgress): StreamMessage {
   const message =
     p.phase === 'warmup'
-      ? `warming up (${Math.ceil(p.remainingMs / 1000)} s of measurement to follow)`
+      ? `warming up${p.warmupRemainingMs !== undefined ? `, ${Math.ceil(p.warmupRemainingMs / 1000)} s left` : ''} (${Math.ceil(p.remainingMs / 1000)} s of measurement to follow)`
       : `running: ${Math.round(p.elapsedMs / 1000)} s elapsed, ${Math.ceil(p.remainingMs / 1000)} s left, ` +
         `${Math.round(p.currentRate)} req/s, ${p.requests} requests, ${p.errors} errors`;
   return { status: 'info', message, runId, state: 'running', progress: p };

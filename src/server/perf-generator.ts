@@ -6,21 +6,23 @@
  */
 import { MeshplaneError } from '../errors/index.js';
 import {
+  availableGenerators,
   prepareRun,
   run,
   toFortioJson,
   type FieldNames,
+  type GeneratorName,
   type RunOptions,
   type RunResult,
 } from '../perf/index.js';
 import { encodeHistogram } from '../stats/index.js';
 import type { LoadGenerator } from './generator.js';
 import type { EncodedHistograms, RunReport, RunSettings } from './model.js';
-import { generators } from './settings.js';
+import { InvalidInputError } from '../errors/index.js';
 
-/** supportedGenerators lists the generators a run may name. */
-export function supportedGenerators(): readonly string[] {
-  return generators;
+/** installedGenerators lists the generators this host can run (meshplane, and wrk / hey when on the PATH). */
+export function installedGenerators(): readonly string[] {
+  return availableGenerators();
 }
 
 /** runOptions maps stored settings onto perf's options. */
@@ -54,6 +56,14 @@ const fieldNames: FieldNames = {
 /** checkSettings runs perf's own validation at the door, before a run is stored or queued. */
 export function checkSettings(settings: RunSettings): void {
   prepareRun(runOptions(settings), fieldNames);
+  const installed = availableGenerators();
+  if (!installed.includes(settings.generator as GeneratorName)) {
+    throw new InvalidInputError(
+      'generator',
+      settings.generator,
+      `one of the generators installed on this server: ${installed.join(', ')}`,
+    );
+  }
 }
 
 const reportPercentiles = [50, 75, 90, 95, 99, 99.9, 99.99, 99.999];
@@ -128,11 +138,9 @@ export const perfGenerator: LoadGenerator = async (settings, control) => {
       control.onProgress({
         phase: event.phase === 'warmup' || event.phase === 'connecting' ? 'warmup' : 'measure',
         elapsedMs: event.measuredMs,
-        // During warm-up the whole measured window is still ahead.
-        remainingMs:
-          event.phase === 'warmup' || event.phase === 'connecting'
-            ? durationMs
-            : (event.remainingMs ?? Math.max(0, durationMs - event.measuredMs)),
+        // perf's remainingMs is measured time still ahead: the whole window during warm-up.
+        remainingMs: event.remainingMs ?? Math.max(0, durationMs - event.measuredMs),
+        warmupRemainingMs: event.warmupRemainingMs,
         requests: event.completed,
         errors: event.errors,
         currentRate: event.rate,

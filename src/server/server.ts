@@ -15,7 +15,7 @@ import type { ApiContext } from './api/context.js';
 import { currentEnvironment } from './environment.js';
 import { runFailureCodes } from './errors.js';
 import type { LoadGenerator } from './generator.js';
-import { checkSettings, perfGenerator, supportedGenerators } from './perf-generator.js';
+import { checkSettings, installedGenerators, perfGenerator } from './perf-generator.js';
 import { RunQueue } from './queue.js';
 import { Scheduler } from './scheduler.js';
 import { defaultDatabasePath, SqliteStore } from './store/sqlite.js';
@@ -115,7 +115,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     queue,
     scheduler,
     environment: currentEnvironment,
-    generators: supportedGenerators(),
+    generators: installedGenerators(),
     version: currentEnvironment().meshplaneVersion,
     log,
   };

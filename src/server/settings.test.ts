@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { formatDuration, fromMesheryQuery, parseDuration, parseSettings, withName } from './settings.js';
-import { planRuns } from './smp-config.js';
+import { planUpload } from './smp-runs.js';
 
 test('durations read Go syntax and bare seconds, and write back', () => {
   assert.equal(parseDuration('d', '1m30s'), 90_000);
@@ -80,7 +80,7 @@ test('a blank name is generated from mesh, host and time', () => {
 });
 
 test('an SMP test file becomes one run per client and endpoint, with headers, cookies and body', () => {
-  const plan = planRuns({
+  const plan = planUpload({
     test: {
       smp_version: 'v0.0.1',
       id: 'test-1',
@@ -115,13 +115,16 @@ test('an SMP test file becomes one run per client and endpoint, with headers, co
   assert.deepEqual(plan.settings[0]!.headers, { 'x-a': 'b' });
   assert.deepEqual(plan.settings[0]!.cookies, { c: 'd' });
   assert.equal(plan.settings[0]!.body, 'payload');
-  assert.throws(
-    () =>
-      planRuns({
-        name: 't',
-        duration: '1s',
-        clients: [{ protocol: 4, connections: 1, endpoint_urls: ['http://a/'] }],
-      }),
-    { field: 'clients[0].protocol' },
-  );
-});
+  assert.equal(plan.settings[0]!.contentType, 'text/plain');
+  assert.equal(plan.settings[0]!.generator, 'meshplane', 'fortio runs meshplane');
+  assert.equal(planUpload({ test: { name: 'x', duration: '1s', clients: [{ protocol: 1, connections: 1, endpoint_urls: ['http://a/'] }] }, mesh: { type: 5 } }, { mesh: 'none', warmupMs: 0 }).settings[0]!.mesh, 'none');
+  const bad = (doc: unknown, field: string, code = 'ERR_INVALID_INPUT') =>
+    assert.throws(() => planUpload(doc), { field, code });
+  const client = { protocol: 1, connections: 1, endpoint_urls: ['http://a/'] };
+  bad({ name: 't', duration: '1s', clients: [{ ...client, protocol: 4 }] }, 'clients[0].protocol', 'PERF_ERR_UNSUPPORTED_PROTOCOL');
+  // What perf apply can run but a stored server run cannot keep is refused, naming the SMP field.
+  bad({ name: 't', duration: '1s', clients: [{ ...client, additional_options: '{"requests": 10}' }] }, 'clients[0].additional_options.requests');
+  bad({ name: 't', duration: '1s', clients: [{ ...client, endpoint_urls: ['https://a/'], additional_options: '{insecure: true}' }] }, 'clients[0].additional_options.insecure');
+  // The server's own limits still apply, under the client's path.
+  bad({ name: 't', duration: '50ms', clients: [client] }, 'clients[0].durationMs');
+}); // prettier-ignore

@@ -94,7 +94,11 @@ export const schemas: Record<string, Schema> = {
     properties: {
       phase: { type: 'string', enum: ['warmup', 'measure'] },
       elapsedMs: { type: 'number' },
-      remainingMs: { type: 'number' },
+      remainingMs: {
+        type: 'number',
+        description: 'measured time still ahead, ms (the whole duration during warm-up)',
+      },
+      warmupRemainingMs: { type: 'number', description: 'warm-up time still ahead, ms (0 once measuring)' },
       requests: { type: 'integer' },
       errors: { type: 'integer' },
       currentRate: { type: 'number' },

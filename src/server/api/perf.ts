@@ -8,9 +8,8 @@ import { InvalidInputError } from '../../errors/index.js';
 import { NotFoundError } from '../errors.js';
 import { download } from '../export.js';
 import { mesheryResult } from '../meshery.js';
-import type { RunSettings } from '../model.js';
 import { fromMesheryQuery, parseDuration, withName } from '../settings.js';
-import { planRuns } from '../smp-config.js';
+import { planUpload, type SmpUploadOptions } from '../smp-runs.js';
 import type { ApiContext } from './context.js';
 import { readBody } from './http.js';
 import { parseRunQuery } from './runs.js';
@@ -23,8 +22,8 @@ export function wantsJson(c: Context): boolean {
 }
 
 /** smpOverrides reads the query parameters that adjust an uploaded SMP config. */
-function smpOverrides(c: Context): Partial<RunSettings> {
-  const out: Partial<RunSettings> = {};
+function smpOverrides(c: Context): SmpUploadOptions {
+  const out: SmpUploadOptions = {};
   const mesh = c.req.query('mesh');
   if (mesh !== undefined) out.mesh = mesh.slice(0, 100);
   const warmup = c.req.query('warmup');
@@ -44,7 +43,7 @@ export function perfRoutes(app: Hono, ctx: ApiContext): void {
 
   app.post('/api/perf/load-test-smps', async (c) => {
     const document = await readBody(c, true);
-    const plan = planRuns(document, smpOverrides(c));
+    const plan = planUpload(document, smpOverrides(c));
     // Every run is checked before the first is queued: a bad file queues nothing.
     for (const settings of plan.settings) ctx.queue.check(settings);
     const runs = [];

@@ -16,7 +16,10 @@ export interface LiveState {
 export interface RunProgress {
   phase: 'warmup' | 'measure';
   elapsedMs: number;
+  /** measured time still ahead: the whole duration during warm-up */
   remainingMs: number;
+  /** warm-up time still ahead, 0 once measuring */
+  warmupRemainingMs?: number;
   requests: number;
   errors: number;
   currentRate: number;

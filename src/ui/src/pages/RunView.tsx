@@ -111,7 +111,9 @@ export function RunView(props: { id: string }) {
           </div>
         ) : (
           <div className="status running" data-testid="run-state">
-            {p?.phase === 'warmup' ? 'Warming up (not measured)…' : 'Running…'}
+            {p?.phase === 'warmup'
+              ? `Warming up (not measured)${p.warmupRemainingMs !== undefined ? `, ${seconds(p.warmupRemainingMs)} left` : ''}…`
+              : 'Running…'}
           </div>
         )}
         <div
