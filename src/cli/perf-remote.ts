@@ -145,11 +145,30 @@ function output(format: string, value: unknown, io: IO): void {
 const outputOption = () =>
   new Option('-o, --output <format>', 'output format').choices(['text', 'json', 'yaml']).default('text');
 
+interface RemoteApplyOptions {
+  file?: string;
+  server?: string;
+  token?: string;
+  mesh?: string;
+  output?: string;
+  warmup?: string;
+}
+
+/** Flags of the local `perf apply` that a server run cannot take (it has its own settings). */
+const localOnlyFlags: [string, string][] = [
+  ['saveSmp', '--save-smp'],
+  ['timeout', '--timeout'],
+  ['insecure', '--insecure'],
+  ['cacert', '--cacert'],
+  ['cert', '--cert'],
+  ['key', '--key'],
+];
+
 /** applyRemote sends an SMP test file to the server and follows its runs to the end. */
-async function applyRemote(
-  opts: { file?: string; server?: string; token?: string; mesh?: string; output?: string },
-  io: IO,
-): Promise<number> {
+async function applyRemote(opts: RemoteApplyOptions, io: IO): Promise<number> {
+  const format = opts.output ?? 'text';
+  if (!['text', 'json', 'yaml'].includes(format))
+    throw new InvalidInputError('--output', format, 'one of text, json, yaml');
   if (!opts.file)
     throw new InvalidInputError('--file', undefined, 'an SMP PerformanceTestConfig file (YAML or JSON)');
   const client = new Client(opts, io);
@@ -163,7 +182,10 @@ async function applyRemote(
       `a readable file (${(error as NodeJS.ErrnoException).code ?? error})`,
     );
   }
-  const query = opts.mesh ? `?mesh=${encodeURIComponent(opts.mesh)}` : '';
+  const params = new URLSearchParams();
+  if (opts.mesh) params.set('mesh', opts.mesh);
+  if (opts.warmup) params.set('warmup', opts.warmup);
+  const query = params.size ? `?${params}` : '';
   const response = await client.fetch(`/api/perf/load-test-smps${query}`, {
     method: 'POST',
     headers: { 'content-type': 'application/yaml', accept: 'text/event-stream' },
@@ -185,7 +207,6 @@ async function applyRemote(
   const runs = await Promise.all(
     [...finals.keys()].map(async (id) => (await client.json<{ run: Run }>(`/api/runs/${id}`)).run),
   );
-  const format = opts.output ?? 'text';
   if (format === 'text')
     io.stdout.write(table(runHeader, runRows(runs)) + `\nView them at ${client.base}/results\n`);
   else output(format, runs, io);
@@ -217,18 +238,18 @@ export const registerPerfRemote: CommandRegistrar = (program, io, setExitCode) =
 
   const existingApply = perf.commands.find((c) => c.name() === 'apply');
   if (existingApply) {
-    // The local `perf apply` exists: add --server to it and take over when it is given.
+    // The local `perf apply` exists: add what --server needs to it, and take over when a server is named.
     if (!existingApply.options.some((o) => o.long === '--server')) serverOptions(existingApply);
-    existingApply.option('--mesh <label>', 'mesh label for the runs (with --server)');
+    if (!existingApply.options.some((o) => o.long === '--mesh'))
+      existingApply.option('--mesh <label>', 'mesh label for the runs (with --server)');
     existingApply.hook('preAction', async (cmd) => {
-      const opts = cmd.opts<{
-        file?: string;
-        server?: string;
-        token?: string;
-        mesh?: string;
-        output?: string;
-      }>();
+      const opts = cmd.opts<RemoteApplyOptions & Record<string, unknown>>();
       if (!opts.server && !io.env.MESHPLANE_SERVER) return;
+      for (const [key, flag] of localOnlyFlags) {
+        if (opts[key] !== undefined) {
+          throw new InvalidInputError(flag, opts[key], 'no value with --server: the server decides it');
+        }
+      }
       throw new RemoteDone(await applyRemote(opts, io));
     });
   } else {

@@ -51,6 +51,7 @@ test('perf run prints a text summary with the warm-up note and percentiles', asy
 test('perf run -o json writes fortio JSON; yaml the same document; files are saved', async () => {
   const fortio = join(dir, 'result.json');
   const hgrm = join(dir, 'latency.hgrm');
+  const smpFile = join(dir, 'result.smp.yaml');
   let io = captureIO();
   let code = await main(
     [
@@ -69,6 +70,10 @@ test('perf run -o json writes fortio JSON; yaml the same document; files are sav
       fortio,
       '--save-hgrm',
       hgrm,
+      '--save-smp',
+      smpFile,
+      '--labels',
+      'cart smoke',
     ],
     io,
   );
@@ -84,6 +89,21 @@ test('perf run -o json writes fortio JSON; yaml the same document; files are sav
   const saved = JSON.parse(readFileSync(fortio, 'utf8')) as { DurationHistogram: { Count: number } };
   assert.equal(saved.DurationHistogram.Count, 100);
   assert.equal(parseHgrm(readFileSync(hgrm, 'utf8')).totalCount, 100);
+  const smp = parse(readFileSync(smpFile, 'utf8')) as {
+    latencies_ms: { p50: number; max: number };
+    actual_qps: number;
+    labels: Record<string, string>;
+  };
+  const p50Seconds = (
+    doc as unknown as { DurationHistogram: { Percentiles: { Percentile: number; Value: number }[] } }
+  ).DurationHistogram.Percentiles.find((p) => p.Percentile === 50)!.Value;
+  assert.ok(
+    Math.abs(smp.latencies_ms.p50 - p50Seconds * 1000) <= 0.001,
+    'SMP milliseconds = fortio seconds × 1000',
+  );
+  assert.ok(Math.abs(smp.actual_qps - 200) < 10);
+  assert.equal(smp.labels.name, 'cart smoke');
+  assert.equal(smp.labels.requested_qps, '200');
 
   io = captureIO();
   code = await main(['perf', 'run', server.url, '-n', '10', '--warmup', '0', '-o', 'yaml'], io);

@@ -3,8 +3,8 @@
  * shows progress on a TTY and prints the result as text, fortio JSON or YAML.
  * @module
  */
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InvalidInputError } from '../errors/index.js';
 import {
@@ -15,13 +15,15 @@ import {
   runPrepared,
   toFortioJson,
   toHgrm,
+  toPerformanceTestResult,
   toYaml,
   type FieldNames,
-  type RunEvent,
   type RunOptions,
 } from '../perf/index.js';
 import type { CommandRegistrar } from './main.js';
-import type { IO, Output } from './io.js';
+import type { IO } from './io.js';
+import { registerPerfApply } from './perf-apply.js';
+import { checkWritable, collect, numberOrText, ProgressLine, readFlagFile, smpText } from './perf-common.js';
 
 /** Flag names used in error messages, so a bad value names the flag the user typed. */
 const FLAG_NAMES: FieldNames = {
@@ -72,36 +74,7 @@ interface PerfRunFlags {
   output?: string;
   saveFortio?: string;
   saveHgrm?: string;
-}
-
-const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
-
-/** numberOrText keeps a flag's text when it is not a number, so validation can quote it. */
-function numberOrText(value: string | undefined): number | string | undefined {
-  if (value === undefined) return undefined;
-  return value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : value;
-}
-
-function readFlagFile(flag: string, path: string): Buffer {
-  try {
-    return readFileSync(path);
-  } catch (error) {
-    throw new InvalidInputError(
-      flag,
-      path,
-      `a readable file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
-    );
-  }
-}
-
-function checkWritable(flag: string, path: string | undefined): void {
-  if (path === undefined) return;
-  const dir = dirname(resolve(path));
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw new InvalidInputError(flag, path, 'a file path in an existing directory');
-  }
-  if (existsSync(path) && statSync(path).isDirectory())
-    throw new InvalidInputError(flag, path, 'a file path, not a directory');
+  saveSmp?: string;
 }
 
 /** toRunOptions turns parsed flags into RunOptions, reading the files they name. */
@@ -141,35 +114,6 @@ export function toRunOptions(url: string, f: PerfRunFlags): RunOptions {
   return options;
 }
 
-/** ProgressLine redraws one status line on a TTY (stderr) while the run works. */
-class ProgressLine {
-  private shown = false;
-  constructor(private readonly out: Output) {}
-
-  update(event: RunEvent): void {
-    if (event.type !== 'tick') return;
-    const parts: string[] = [];
-    if (event.phase === 'warmup') parts.push(`warm-up ${(event.elapsedMs / 1000).toFixed(0)} s`);
-    else
-      parts.push(
-        `${event.phase === 'drain' ? 'finishing' : 'measuring'} ${(event.measuredMs / 1000).toFixed(0)} s`,
-      );
-    if (event.remainingMs !== null && event.phase !== 'warmup')
-      parts.push(`${(event.remainingMs / 1000).toFixed(0)} s left`);
-    if (event.target !== null) parts.push(`${event.completed}/${event.target} requests`);
-    if (event.rate > 0) parts.push(`${event.rate.toFixed(0)} req/s`);
-    if (event.errors > 0) parts.push(`${event.errors} errors`);
-    if (event.backlog > 0) parts.push(`backlog ${event.backlog}`);
-    this.out.write(`\r\x1b[K${parts.join('  ')}`);
-    this.shown = true;
-  }
-
-  clear(): void {
-    if (this.shown) this.out.write('\r\x1b[K');
-    this.shown = false;
-  }
-}
-
 async function perfRun(
   url: string,
   flags: PerfRunFlags,
@@ -181,6 +125,7 @@ async function perfRun(
     throw new InvalidInputError('--output', output, 'one of text, json, yaml');
   checkWritable('--save-fortio', flags.saveFortio);
   checkWritable('--save-hgrm', flags.saveHgrm);
+  checkWritable('--save-smp', flags.saveSmp);
   const options = prepareRun(toRunOptions(url, flags), FLAG_NAMES);
 
   const progress = io.stderr.isTTY ? new ProgressLine(io.stderr) : null;
@@ -198,6 +143,13 @@ async function perfRun(
     if (flags.saveFortio)
       writeFileSync(flags.saveFortio, `${JSON.stringify(toFortioJson(result), null, 2)}\n`);
     if (flags.saveHgrm) writeFileSync(flags.saveHgrm, toHgrm(result.histograms.latency));
+    if (flags.saveSmp) {
+      const smp = toPerformanceTestResult(result, {
+        id: randomUUID(),
+        ...(flags.labels ? { labels: { name: flags.labels } } : {}),
+      });
+      writeFileSync(flags.saveSmp, smpText(smp, flags.saveSmp));
+    }
   } catch (error) {
     io.stderr.write(`meshplane: cannot write result file: ${(error as Error).message}\n`);
     setExitCode(1);
@@ -279,6 +231,10 @@ export const registerPerf: CommandRegistrar = (
     )
     .option('--save-fortio <f>', 'also write the fortio JSON result to a file')
     .option('--save-hgrm <f>', 'also write the latency percentile spectrum (.hgrm, ms) to a file')
+    .option(
+      '--save-smp <f>',
+      'also write an SMP PerformanceTestResult (latencies_ms in milliseconds) to a file: YAML, or JSON for *.json',
+    )
     .addHelpText(
       'after',
       '\nExamples:\n' +
@@ -290,4 +246,5 @@ export const registerPerf: CommandRegistrar = (
         'HTTP/2, gRPC and WebSocket URLs are rejected: only HTTP/1.1 is supported.\n',
     )
     .action(async (url: string, flags: PerfRunFlags) => perfRun(url, flags, io, setExitCode));
+  registerPerfApply(perf, io, setExitCode);
 };
