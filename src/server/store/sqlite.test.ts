@@ -64,3 +64,34 @@ test('the default database path honours MESHPLANE_DB', () => {
   assert.equal(defaultDatabasePath({ MESHPLANE_DB: '/x/y.db' }), '/x/y.db');
   assert.match(defaultDatabasePath({}), /\.meshplane\/meshplane\.db$/);
 });
+
+test('a database at schema version 1 gains the conformance table and keeps its runs', async () => {
+  const dir = tempDir();
+  try {
+    const path = join(dir.path, 'v1.db');
+    // Build a version-1 database as an earlier meshplane left it, with one run in it.
+    const raw = new Database(path);
+    raw.exec(
+      'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
+    );
+    raw.exec(migrations[0]!.sql);
+    raw.prepare('INSERT INTO schema_migrations VALUES (1, ?, ?)').run(migrations[0]!.name, 'then');
+    raw
+      .prepare(
+        `INSERT INTO runs (id, name, url, status, settings, created_at) VALUES ('old', 'old run', 'http://a/', 'completed', '{}', 't')`,
+      )
+      .run();
+    raw.close();
+    const store = new SqliteStore(path);
+    try {
+      assert.equal(store.schemaVersion(), 2);
+      assert.equal((await store.getRun('old'))?.name, 'old run');
+      const page = await store.listConformance({ page: 0, pageSize: 5, orderBy: 'date', descending: true });
+      assert.equal(page.totalCount, 0);
+    } finally {
+      await store.close();
+    }
+  } finally {
+    dir.remove();
+  }
+});

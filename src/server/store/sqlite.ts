@@ -8,6 +8,7 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { ConflictError, NotFoundError, StoreError } from '../errors.js';
+import type { ConformanceResult, StoredConformance } from '../conformance.js';
 import type { Profile, Run, RunSettings, RunStatus, Schedule, StoredResult } from '../model.js';
 import {
   toProfile,
@@ -18,7 +19,17 @@ import {
   type ScheduleRow,
 } from './sqlite-rows.js';
 import { migrations } from './migrations/index.js';
-import type { NewProfile, NewRun, NewSchedule, Page, RunEnd, RunQuery, Store } from './store.js';
+import { SqliteConformance } from './sqlite-conformance.js';
+import type {
+  ConformanceQuery,
+  NewProfile,
+  NewRun,
+  NewSchedule,
+  Page,
+  RunEnd,
+  RunQuery,
+  Store,
+} from './store.js';
 
 /** defaultDatabasePath is `$MESHPLANE_DB`, else `~/.meshplane/meshplane.db`. */
 export function defaultDatabasePath(env: Record<string, string | undefined> = process.env): string {
@@ -42,6 +53,7 @@ const profileColumns = `p.*,
 export class SqliteStore implements Store {
   readonly location: string;
   private readonly db: Database.Database;
+  private readonly conformance: SqliteConformance;
 
   /**
    * Opens (creating when missing) the database file at `path` and brings its schema up to date.
@@ -57,6 +69,7 @@ export class SqliteStore implements Store {
       this.db.pragma('foreign_keys = ON');
       this.db.pragma('busy_timeout = 5000');
       this.migrate();
+      this.conformance = new SqliteConformance(this.db);
     } catch (error) {
       if (error instanceof StoreError) throw error;
       throw new StoreError(
@@ -317,6 +330,22 @@ export class SqliteStore implements Store {
 
   async deleteSchedule(id: string): Promise<boolean> {
     return this.db.prepare('DELETE FROM schedules WHERE id = ?').run(id).changes === 1;
+  }
+
+  async saveConformance(record: StoredConformance): Promise<ConformanceResult> {
+    return this.conformance.save(record);
+  }
+
+  async getConformance(id: string): Promise<StoredConformance | undefined> {
+    return this.conformance.get(id);
+  }
+
+  async listConformance(query: ConformanceQuery): Promise<Page<ConformanceResult>> {
+    return this.conformance.list(query);
+  }
+
+  async deleteConformance(id: string): Promise<boolean> {
+    return this.conformance.delete(id);
   }
 
   async close(): Promise<void> {

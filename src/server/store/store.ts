@@ -3,6 +3,7 @@
  * implementation can fill it later, which is why every method returns a Promise.
  * @module
  */
+import type { StoredConformance, ConformanceResult } from '../conformance.js';
 import type {
   Environment,
   EncodedHistograms,
@@ -28,6 +29,27 @@ export const runOrderFields = [
   'p999_us',
 ] as const;
 export type RunOrderField = (typeof runOrderFields)[number];
+
+/** The columns a conformance result list can be ordered by. */
+export const conformanceOrderFields = [
+  'date',
+  'mesh_name',
+  'mesh_version',
+  'passing_percentage',
+  'status',
+  'uploaded_at',
+] as const;
+export type ConformanceOrderField = (typeof conformanceOrderFields)[number];
+
+export interface ConformanceQuery {
+  /** 0-based page number */
+  page: number;
+  pageSize: number;
+  /** matched case-insensitively against id, mesh name and mesh version */
+  search?: string;
+  orderBy: ConformanceOrderField;
+  descending: boolean;
+}
 
 export interface RunQuery {
   /** 0-based page number */
@@ -113,6 +135,12 @@ export interface Store {
   getSchedule(id: string): Promise<Schedule | undefined>;
   listSchedules(): Promise<Schedule[]>;
   deleteSchedule(id: string): Promise<boolean>;
+
+  /** saveConformance stores an uploaded conformance result; a ConflictError when its id is taken */
+  saveConformance(record: StoredConformance): Promise<ConformanceResult>;
+  getConformance(id: string): Promise<StoredConformance | undefined>;
+  listConformance(query: ConformanceQuery): Promise<Page<ConformanceResult>>;
+  deleteConformance(id: string): Promise<boolean>;
 
   close(): Promise<void>;
 }

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { defaultSettings } from '../settings.js';
 import type { RunReport, RunSettings } from '../model.js';
+import type { ConformanceResult, StoredConformance } from '../conformance.js';
 import type { Store } from '../store/store.js';
 const settings = (name: string, extra: Partial<RunSettings> = {}): RunSettings => ({
   ...defaultSettings,
@@ -51,6 +52,40 @@ const environment = {
   memoryBytes: 1,
   nodeVersion: 'v20',
   meshplaneVersion: '0',
+};
+
+const conformance = (
+  id: string,
+  meshName: string,
+  passingPercentage: string,
+  date: string,
+  document: StoredConformance['document'] = null,
+): StoredConformance => {
+  const result: ConformanceResult = {
+    id,
+    date,
+    meshName,
+    meshVersion: '1.0',
+    driver: document ? 'local' : '',
+    status: 'completed',
+    casesPassed: Math.round((Number(passingPercentage) / 100) * 24),
+    totalCases: 24,
+    passingPercentage,
+    specs: [
+      {
+        smi_specification: 'traffic-access',
+        smi_version: 'v0.6.0/v1alpha3',
+        time: '1.250',
+        assertions: '7',
+        capability: 'HALF',
+        status: 'FAILED',
+        result: 'step 5 trafficAllowed: app-b ReqReceived is []',
+        reason: 'failed in step 5-trafficAllowed',
+      },
+    ],
+    uploadedAt: '2026-01-03T00:00:00.000Z',
+  };
+  return { result, document };
 };
 
 /** storeContract registers the contract tests against stores made by `open`. */
@@ -202,6 +237,39 @@ export function storeContract(
       );
     });
   });
+
+  test(`${name}: conformance results are stored whole, refused twice, searched, sorted, paged, deleted`, async () => {
+    await withStore(async (store) => {
+      const doc = { apiVersion: 'meshplane.dev/v1alpha1', kind: 'ConformanceResult', id: 'c1', suites: [] };
+      const first = conformance('c1', 'meshplane', '95.83', '2026-01-01T00:00:00.000Z', doc as never);
+      assert.deepEqual(await store.saveConformance(first), first.result);
+      await store.saveConformance(conformance('c2', 'Linkerd', '47.8', '2026-01-02T00:00:00.000Z'));
+      await store.saveConformance(conformance('c3', 'istio_x', '100', '2026-01-03T00:00:00.000Z'));
+      await assert.rejects(store.saveConformance(conformance('c1', 'other', '1', '2026-01-04T00:00:00.000Z')), {
+        code: 'SERVER_ERR_CONFLICT',
+      });
+      assert.deepEqual(await store.getConformance('c1'), first);
+      assert.equal((await store.getConformance('c2'))?.document, null);
+      assert.equal(await store.getConformance('nope'), undefined);
+      const list = (q: Partial<Parameters<Store['listConformance']>[0]>) =>
+        store.listConformance({ page: 0, pageSize: 10, orderBy: 'date', descending: true, ...q });
+      assert.deepEqual((await list({})).items.map((r) => r.id), ['c3', 'c2', 'c1']);
+      assert.deepEqual(
+        (await list({ orderBy: 'passing_percentage', descending: false })).items.map((r) => r.passingPercentage),
+        ['47.8', '95.83', '100'],
+        'percentages sort as numbers',
+      );
+      assert.deepEqual((await list({ orderBy: 'mesh_name', descending: false })).items.map((r) => r.meshName), ['istio_x', 'Linkerd', 'meshplane']);
+      assert.deepEqual((await list({ search: 'LINK' })).items.map((r) => r.id), ['c2']);
+      assert.deepEqual((await list({ search: '_' })).items.map((r) => r.id), ['c3'], '_ is matched literally');
+      const page = await list({ page: 1, pageSize: 2 });
+      assert.equal(page.totalCount, 3);
+      assert.deepEqual(page.items.map((r) => r.id), ['c1']);
+      assert.equal(await store.deleteConformance('c2'), true);
+      assert.equal(await store.deleteConformance('c2'), false);
+      assert.equal((await list({})).totalCount, 2);
+    });
+  }); // prettier-ignore
 
   test(`${name}: deleting a profile keeps its runs and drops its schedules`, async () => {
     await withStore(async (store) => {

@@ -4,6 +4,7 @@
  * @module
  */
 import { migration as m0001 } from './0001_initial.js';
+import { migration as m0002 } from './0002_conformance.js';
 
 export interface Migration {
   /** strictly increasing, stored in `schema_migrations` once applied */
@@ -12,4 +13,4 @@ export interface Migration {
   sql: string;
 }
 
-export const migrations: readonly Migration[] = [m0001];
+export const migrations: readonly Migration[] = [m0001, m0002];
