@@ -17,6 +17,7 @@ import { perfRoutes } from './perf.js';
 import { profileRoutes } from './profiles.js';
 import { runRoutes } from './runs.js';
 import { scheduleRoutes } from './schedules.js';
+import { smiRoutes } from './smi.js';
 
 export interface AppOptions {
   /** when set, every /api request must carry `Authorization: Bearer <token>` */
@@ -91,6 +92,7 @@ export function createApp(ctx: ApiContext, options: AppOptions = {}): Hono {
   perfRoutes(app, ctx);
   profileRoutes(app, ctx);
   scheduleRoutes(app, ctx);
+  smiRoutes(app, ctx);
 
   app.all('/api/*', (c) => {
     throw new NotFoundError('route', `${c.req.method} ${c.req.path}`);

@@ -7,6 +7,7 @@ import { runStatuses } from '../model.js';
 import { generators } from '../settings.js';
 import { runOrderFields } from '../store/store.js';
 import { ref, schemas, type Schema } from './openapi-schemas.js';
+import { smiPaths, smiSchemas } from './openapi-smi.js';
 
 const json = (schema: Schema, description = 'OK') => ({
   description,
@@ -89,10 +90,10 @@ export function openApiDocument(version: string): Record<string, unknown> {
       title: 'meshplane management API',
       version,
       description:
-        'Performance tests, results, comparisons, profiles and schedules. Errors share one envelope: {"error": {"code", "message", "field"}}.',
+        'Performance tests, results, comparisons, profiles and schedules; SMI conformance results. Errors share one envelope: {"error": {"code", "message", "field"}}.',
     },
     components: {
-      schemas,
+      schemas: { ...schemas, ...smiSchemas },
       responses: errorResponses,
       securitySchemes: {
         bearer: {
@@ -321,6 +322,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
           responses: { 204: { description: 'Deleted' }, ...errors(404) },
         },
       },
+      ...smiPaths({ json, errors, idParam, query }),
     },
   };
 }
