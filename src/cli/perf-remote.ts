@@ -7,80 +7,11 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { CommanderError, Option } from 'commander';
 import { stringify as toYaml } from 'yaml';
-import { InvalidInputError, MeshplaneError } from '../errors/index.js';
+import { InvalidInputError } from '../errors/index.js';
 import type { Run, StreamMessage } from '../server/index.js';
 import type { IO } from './io.js';
 import type { CommandRegistrar } from './main.js';
-
-const defaultServer = 'http://localhost:9081';
-
-interface ClientOptions {
-  server?: string;
-  token?: string;
-}
-
-/** Client calls one meshplane server with the token, turning error envelopes into errors. */
-class Client {
-  readonly base: string;
-  private readonly token: string | undefined;
-
-  constructor(options: ClientOptions, io: IO) {
-    const raw = options.server ?? io.env.MESHPLANE_SERVER ?? defaultServer;
-    let url: URL;
-    try {
-      url = new URL(raw);
-    } catch {
-      throw new InvalidInputError(
-        '--server',
-        raw,
-        'an http:// or https:// URL such as http://localhost:9081',
-      );
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      throw new InvalidInputError('--server', raw, 'an http:// or https:// URL');
-    }
-    this.base = url.href.replace(/\/$/, '');
-    this.token = options.token ?? io.env.MESHPLANE_TOKEN ?? undefined;
-  }
-
-  async fetch(path: string, init: RequestInit = {}): Promise<Response> {
-    let response: Response;
-    try {
-      response = await fetch(`${this.base}${path}`, {
-        ...init,
-        headers: {
-          ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
-          ...(init.headers as Record<string, string>),
-        },
-      });
-    } catch (error) {
-      const why =
-        error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
-      throw new MeshplaneError(
-        'CLI_ERR_SERVER_UNREACHABLE',
-        `cannot reach the meshplane server at ${this.base}: ${why}`,
-        { cause: error },
-      );
-    }
-    if (!response.ok) {
-      let body: { error?: { code?: string; message?: string; field?: string } } = {};
-      try {
-        body = (await response.json()) as typeof body;
-      } catch {
-        // not the JSON envelope
-      }
-      const message = body.error?.message ?? `${response.status} ${response.statusText}`;
-      throw new MeshplaneError(body.error?.code ?? 'CLI_ERR_SERVER', `server: ${message}`, {
-        status: response.status,
-      });
-    }
-    return response;
-  }
-
-  async json<T>(path: string, init?: RequestInit): Promise<T> {
-    return (await (await this.fetch(path, init)).json()) as T;
-  }
-}
+import { Client, defaultServer, type ClientOptions } from './server-client.js';
 
 /** readEvents yields the JSON of each `data:` event of a Server-Sent Events response. */
 async function* readEvents(response: Response): AsyncGenerator<StreamMessage> {

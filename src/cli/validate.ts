@@ -24,6 +24,7 @@ import {
   type OutputFormat,
 } from '../conformance/index.js';
 import { InvalidInputError } from '../errors/index.js';
+import { conformanceServer, uploadConformance } from './conformance-upload.js';
 import type { IO } from './io.js';
 import { resolveApi } from './mesh/api_client.js';
 import { parseDuration } from './mesh/format.js';
@@ -44,6 +45,8 @@ interface ValidateFlags {
   progress?: boolean;
   quiet?: boolean;
   list?: boolean;
+  server?: string;
+  token?: string;
 }
 
 const DRIVERS = ['local', 'none'] as const;
@@ -76,6 +79,8 @@ export function registerValidateCommand(program: Command, io: IO, setExitCode: (
     .option('--progress', 'print each step to stderr as it finishes (default when stderr is a terminal)')
     .option('-q, --quiet', 'no progress on stderr')
     .option('--list', 'print the suites and their steps, and exit')
+    .option('--server <url>', 'also store the result on this meshplane server (its Conformance page)')
+    .option('--token <token>', 'bearer token for --server (env MESHPLANE_TOKEN)')
     .action(async (flags: ValidateFlags) => setExitCode(await validate(flags, io)));
 }
 
@@ -101,6 +106,7 @@ async function validate(flags: ValidateFlags, io: IO): Promise<number> {
   if (junit !== undefined && !isDirectory(dirname(junit))) {
     throw new InvalidInputError('--junit', flags.junit, 'a file in an existing directory');
   }
+  const server = conformanceServer(flags, io);
   if (flags.list) {
     io.stdout.write(listSuites(suites));
     return 0;
@@ -129,6 +135,7 @@ async function validate(flags: ValidateFlags, io: IO): Promise<number> {
     io.stdout.write(formatRun(run, flags.output as OutputFormat));
     if (junit) await writeFile(junit, junitXml(run));
     if (run.interrupted) return 130;
+    if (server && !(await uploadConformance(server, run, io))) return 1;
     return run.suites.every((s) => s.steps.every((step) => step.status === 'passed')) ? 0 : 1;
   } finally {
     await driver.close();
