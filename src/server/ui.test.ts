@@ -1,6 +1,6 @@
 // The web UI in a real browser (Debian's Chromium driven by playwright-core) against a real server:
-// the run form, the live view, the result chart, compare, and the SMP download. On failure a
-// screenshot is saved to test-output/ (outside git).
+// the run form, the live view, the result chart, compare, the SMP download, and the conformance
+// results table with an expanded row. On failure a screenshot is saved to test-output/ (outside git).
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,6 +8,7 @@ import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { parse as parseYaml } from 'yaml';
+import { MESHERY_ADAPTER_RESULT, noMeshResult } from './testing/conformance.js';
 import { startHarness, tempDir, type Harness } from './testing/harness.js';
 
 const chromiumPath = '/usr/bin/chromium';
@@ -168,11 +169,66 @@ test(
       assert.ok(smp.latencies_ms.p50 > 0 && smp.latencies_ms.p99 >= smp.latencies_ms.p50);
     });
 
+    let smiId = '';
+    await step('conformance', async () => {
+      // A real no-mesh run's result and a Meshery adapter's, uploaded through the API.
+      const doc = await noMeshResult(['traffic-access', 'traffic-metrics']);
+      smiId = doc.id;
+      for (const body of [doc, MESHERY_ADAPTER_RESULT]) {
+        const r = await fetch(`${h.server.url}/api/smi/results`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+        assert.equal(r.status, 201);
+      }
+      await page.goto(`${h.server.url}/`);
+      await page.click('header nav a:has-text("Conformance")');
+      await page.waitForSelector(`tr[data-smi-id="${doc.id}"]`);
+      const head = await page.locator('table.smi thead th').allTextContents();
+      assert.deepEqual(head.slice(1), ['ID', 'Date ▼', 'Mesh', 'Version', '% Passed', 'Status']);
+      const row = page.locator(`tr[data-smi-id="${doc.id}"]`);
+      const cells = await row.locator('td').allTextContents();
+      assert.equal(cells[1], doc.id.slice(0, 8));
+      assert.equal(cells[3], 'no mesh');
+      assert.match(cells[5]!, new RegExp(`^${doc.totals.passpercent.replace('.', '\\.')} % ${doc.totals.casespassed}/${doc.totals.steps}$`));
+      assert.equal(cells[6], 'completed');
+      assert.equal(await page.locator('tr.expanded').count(), 0, 'rows start collapsed');
+
+      await row.locator('button.expand').click();
+      const details = page.locator(`tr[data-smi-details="${doc.id}"]`);
+      await details.waitFor();
+      const specHead = await details.locator('[data-testid=smi-specs] thead th').allTextContents();
+      assert.deepEqual(specHead, ['Specification', 'Assertions', 'Time', 'Version', 'Capability', 'Result', 'Reason']);
+      const access = details.locator('tr[data-spec="traffic-access"] td');
+      const a = await access.allTextContents();
+      assert.equal(a[0], 'FAILED traffic-access');
+      assert.equal(a[1], '14');
+      assert.match(a[2]!, /^\d+\.\d{3} s$/);
+      assert.equal(a[3], doc.suites[0]!.specVersion);
+      assert.equal(a[4], 'NONE');
+      assert.match(a[6]!, /^failed in step 3-trafficDefault/);
+      // meshplane's own runs also list the steps that did not pass, with their reasons.
+      await details.locator('tr[data-spec="traffic-access"] button.steps-toggle').click();
+      assert.match((await details.locator('tr[data-steps="traffic-access"]').textContent()) ?? '', /trafficDefault.*failed.*RespFailed has 0 entries/s);
+
+      // The Meshery adapter's result: its per-spec rows, no step list.
+      await page.locator(`tr[data-smi-id="${MESHERY_ADAPTER_RESULT.id}"] button.expand`).click();
+      const osm = page.locator(`tr[data-smi-details="${MESHERY_ADAPTER_RESULT.id}"]`);
+      await osm.waitFor();
+      assert.equal(await osm.locator('[data-testid=smi-specs] tbody tr').count(), 3);
+      assert.equal(await osm.locator('button.steps-toggle').count(), 0);
+
+      // The CLI's link opens the page with that result expanded.
+      await page.goto(`${h.server.url}/conformance?id=${doc.id}`);
+      await page.waitForSelector(`tr[data-smi-details="${doc.id}"] [data-testid=smi-specs]`);
+    }); // prettier-ignore
+
     await step('narrow-window', async () => {
       await page.setViewportSize({ width: 400, height: 800 });
-      for (const path of ['/', `/runs/${first}`]) {
+      for (const path of ['/', `/runs/${first}`, `/conformance?id=${smiId}`]) {
         await page.goto(`${h.server.url}${path}`);
-        await page.waitForSelector('h1');
+        await page.waitForSelector(path.startsWith('/conformance') ? '[data-testid=smi-specs]' : 'h1');
         const overflow = (await page.evaluate(
           'document.documentElement.scrollWidth - window.innerWidth',
         )) as number;

@@ -2,6 +2,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { listeners, token } from './api.js';
 import { Compare } from './pages/Compare.js';
+import { Conformance } from './pages/Conformance.js';
 import { NewRun } from './pages/NewRun.js';
 import { Profiles } from './pages/Profiles.js';
 import { Results } from './pages/Results.js';
@@ -55,6 +56,8 @@ function Page() {
       return <Profiles />;
     case '/schedules':
       return <Schedules profileId={query.get('profile')} />;
+    case '/conformance':
+      return <Conformance open={query.get('id')} />;
     default:
       return (
         <div className="page">
@@ -72,6 +75,7 @@ const nav = [
   ['/results', 'Results'],
   ['/profiles', 'Profiles'],
   ['/schedules', 'Schedules'],
+  ['/conformance', 'Conformance'],
 ] as const;
 
 export function App() {

@@ -64,6 +64,49 @@ export interface StreamMessage {
   progress?: RunProgress;
 }
 
+/** SmiSpec is one SMI specification's row of a conformance result (Meshery's more_details entry). */
+export interface SmiSpec {
+  smi_specification: string;
+  smi_version: string;
+  time: string;
+  assertions: string;
+  capability: 'FULL' | 'HALF' | 'NONE';
+  status: 'PASSED' | 'FAILED';
+  result: string;
+  reason: string;
+}
+
+/** SmiResult is a stored conformance run in Meshery's SmiResult shape. */
+export interface SmiResult {
+  id: string;
+  date: string;
+  mesh_name: string;
+  mesh_version: string;
+  cases_passed: string;
+  passing_percentage: string;
+  status: string;
+  more_details: SmiSpec[];
+  driver: string;
+  total_cases: number;
+  uploaded_at: string;
+}
+
+/** SmiDocument is the part of meshplane's ConformanceResult the page reads: each suite's steps. */
+export interface SmiDocument {
+  suites: {
+    name: string;
+    specVersion: string;
+    steps: { number: number; name: string; summary: string; status: string; reasons: string[] }[];
+  }[];
+}
+
+export interface SmiPage {
+  page: number;
+  page_size: number;
+  total_count: number;
+  results: SmiResult[];
+}
+
 export interface SystemInfo {
   version: string;
   environment: Environment;
@@ -188,6 +231,24 @@ export const api = {
   updateSchedule: (id: string, fields: { cron?: string; timezone?: string; enabled?: boolean }) =>
     request<Schedule>('PUT', `/api/user/schedules/${encodeURIComponent(id)}`, fields),
   deleteSchedule: (id: string) => request<void>('DELETE', `/api/user/schedules/${encodeURIComponent(id)}`),
+  smiResults: (q: Record<string, string | number>) =>
+    request<SmiPage>(
+      'GET',
+      `/api/smi/results?${new URLSearchParams(Object.entries(q).map(([k, v]) => [k, String(v)]))}`,
+    ),
+  smiResult: (id: string) =>
+    request<SmiResult & { document: SmiDocument | null }>(
+      'GET',
+      `/api/smi/results/${encodeURIComponent(id)}`,
+    ),
+  uploadSmi: (text: string) =>
+    request<SmiResult>(
+      'POST',
+      '/api/smi/results',
+      text,
+      /^\s*[{[]/.test(text) ? 'application/json' : 'application/yaml',
+    ),
+  deleteSmi: (id: string) => request<void>('DELETE', `/api/smi/results/${encodeURIComponent(id)}`),
 };
 
 /** downloadUrl is the link of a result file; with a token the download goes through fetch instead. */
