@@ -85,14 +85,16 @@ interface RemoteApplyOptions {
   warmup?: string;
 }
 
-/** Flags of the local `perf apply` that a server run cannot take (it has its own settings). */
-const localOnlyFlags: [string, string][] = [
-  ['saveSmp', '--save-smp'],
-  ['timeout', '--timeout'],
-  ['insecure', '--insecure'],
-  ['cacert', '--cacert'],
-  ['cert', '--cert'],
-  ['key', '--key'],
+/** Flags of the local `perf apply` that a server run cannot take, and why. */
+const keeps = 'the server keeps the results (`perf view ID -o smp` prints one)';
+const ownSettings = 'a server run uses its own timeout and TLS settings';
+const localOnlyFlags: [string, string, string][] = [
+  ['saveSmp', '--save-smp', keeps],
+  ['timeout', '--timeout', ownSettings],
+  ['insecure', '--insecure', ownSettings],
+  ['cacert', '--cacert', ownSettings],
+  ['cert', '--cert', ownSettings],
+  ['key', '--key', ownSettings],
 ];
 
 /** applyRemote sends an SMP test file to the server and follows its runs to the end. */
@@ -176,9 +178,9 @@ export const registerPerfRemote: CommandRegistrar = (program, io, setExitCode) =
     existingApply.hook('preAction', async (cmd) => {
       const opts = cmd.opts<RemoteApplyOptions & Record<string, unknown>>();
       if (!opts.server && !io.env.MESHPLANE_SERVER) return;
-      for (const [key, flag] of localOnlyFlags) {
+      for (const [key, flag, why] of localOnlyFlags) {
         if (opts[key] !== undefined) {
-          throw new InvalidInputError(flag, opts[key], 'no value with --server: the server decides it');
+          throw new InvalidInputError(flag, opts[key], `no ${flag} with --server: ${why}`);
         }
       }
       throw new RemoteDone(await applyRemote(opts, io));

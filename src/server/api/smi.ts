@@ -69,7 +69,7 @@ export function smiRoutes(app: Hono, ctx: ApiContext): void {
     const stored = readConformanceUpload(await readBody(c, true));
     const result = await ctx.store.saveConformance(stored);
     ctx.log(
-      `conformance result ${result.id} stored: ${result.meshName} ${result.meshVersion}, ${result.passingPercentage} % passed`,
+      `conformance result ${result.id} stored: ${[result.meshName, result.meshVersion].filter(Boolean).join(' ')}, ${result.passingPercentage} % passed`,
     );
     return c.json(conformanceJson(result), 201);
   });

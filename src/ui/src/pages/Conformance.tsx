@@ -351,7 +351,7 @@ export function Conformance(props: { open?: string | null }) {
           ← Newer
         </button>
         <span>
-          page {pageNo + 1} of {pages} · {page?.total_count ?? 0} results
+          page {pageNo + 1} of {pages} · {page?.total_count ?? 0} result{page?.total_count === 1 ? '' : 's'}
         </span>
         <button type="button" disabled={pageNo + 1 >= pages} onClick={() => setPageNo(pageNo + 1)}>
           Older →
