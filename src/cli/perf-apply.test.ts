@@ -202,5 +202,8 @@ test('one perf apply command: its help covers both modes; local-only flags are r
     await main(['perf', 'apply', '-f', file, '--server', 'http://127.0.0.1:1', '--save-smp', dir], io),
     2,
   );
-  assert.match(io.err(), /--save-smp is ".*"; expected no --save-smp with --server: the server keeps the results/);
+  assert.match(
+    io.err(),
+    /--save-smp is ".*"; expected no --save-smp with --server: the server keeps the results/,
+  );
 });
