@@ -204,6 +204,6 @@ test('one perf apply command: its help covers both modes; local-only flags are r
   );
   assert.match(
     io.err(),
-    /--save-smp is ".*"; expected no --save-smp with --server: the server keeps the results/,
+    /--save-smp is ".*"; expected no --save-smp when a server runs the file \(--server or \$MESHPLANE_SERVER\): the server keeps the results/,
   );
 });

@@ -180,7 +180,11 @@ export const registerPerfRemote: CommandRegistrar = (program, io, setExitCode) =
       if (!opts.server && !io.env.MESHPLANE_SERVER) return;
       for (const [key, flag, why] of localOnlyFlags) {
         if (opts[key] !== undefined) {
-          throw new InvalidInputError(flag, opts[key], `no ${flag} with --server: ${why}`);
+          throw new InvalidInputError(
+            flag,
+            opts[key],
+            `no ${flag} when a server runs the file (--server or $MESHPLANE_SERVER): ${why}`,
+          );
         }
       }
       throw new RemoteDone(await applyRemote(opts, io));
