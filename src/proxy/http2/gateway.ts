@@ -55,22 +55,23 @@ class StreamView implements RequestInfo {
     private readonly headers: IncomingHttpHeaders,
     readonly method: string,
     readonly authority: string,
-    pathAndQuery: string,
+    readonly target: string,
     readonly peer: string,
+    readonly peerInstance: string,
   ) {
-    const q = pathAndQuery.indexOf('?');
-    this.path = q < 0 ? pathAndQuery : pathAndQuery.slice(0, q);
+    const q = target.indexOf('?');
+    this.path = q < 0 ? target : target.slice(0, q);
   }
-  header(name: string): string | undefined {
+  headerValues(name: string): readonly string[] {
     const v = this.headers[name];
-    return Array.isArray(v) ? v.join(', ') : v;
+    return v === undefined ? [] : Array.isArray(v) ? v : [v];
   }
 }
 
 export class Http2Gateway {
   private readonly server: Http2Server;
-  private readonly peers = new WeakMap<ServerHttp2Session, string>();
-  private pendingPeer = '';
+  private readonly peers = new WeakMap<ServerHttp2Session, { peer: string; instance: string }>();
+  private pendingPeer = { peer: '', instance: '' };
   private readonly sessions = new Set<ServerHttp2Session>();
 
   constructor(
@@ -90,13 +91,13 @@ export class Http2Gateway {
   }
 
   /** accept takes over a socket whose first bytes (`initial`, already read) are the HTTP/2 preface. */
-  accept(socket: Socket, peer: string, initial?: Buffer): void {
+  accept(socket: Socket, peer: string, initial?: Buffer, peerInstance = ''): void {
     // Paused, so nothing more is read into JS before the HTTP/2 session takes the socket over.
     socket.pause();
     if (initial && initial.length > 0) socket.unshift(initial);
-    this.pendingPeer = peer;
+    this.pendingPeer = { peer, instance: peerInstance };
     this.server.emit('connection', socket);
-    this.pendingPeer = '';
+    this.pendingPeer = { peer: '', instance: '' };
   }
 
   /** close ends every session gracefully (open streams finish). */
@@ -110,11 +111,14 @@ export class Http2Gateway {
     const method = String(headers[':method'] ?? 'GET');
     const path = String(headers[':path'] ?? '/');
     const authority = String(headers[':authority'] ?? headers.host ?? '');
-    const peer = this.peers.get(stream.session as ServerHttp2Session) ?? '';
+    const { peer, instance: peerInstance } = this.peers.get(stream.session as ServerHttp2Session) ?? {
+      peer: '',
+      instance: '',
+    };
     const isGrpc = String(headers['content-type'] ?? '').startsWith('application/grpc');
     stream.on('error', () => {});
     let decision: Decision;
-    const view = new StreamView(headers, method, authority, path, peer);
+    const view = new StreamView(headers, method, authority, path, peer, peerInstance);
     try {
       decision =
         this.direction === 'outbound'
@@ -225,8 +229,8 @@ class StreamForward {
     if (this.done) return;
     this.done = true;
     const us = Math.round((this.ctx.clock.now() - this.start) * 1000);
-    this.d.stats.done(status, reason, us);
     const ep = this.last;
+    this.d.stats.done(status, reason, us, ep?.instance);
     this.ctx.accessLog?.({
       listener: this.ctx.name,
       protocol: 'HTTP/2',
