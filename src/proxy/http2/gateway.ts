@@ -46,13 +46,31 @@ function copyHeaders(h: IncomingHttpHeaders, skip: ReadonlySet<string>): Outgoin
   return out;
 }
 
+/**
+ * copyRawHeaders copies request header fields as received (name, value, …), a field sent several
+ * times staying several fields: the parsed object joins them into one value, which would change
+ * what header matches see at the next hop.
+ */
+function copyRawHeaders(raw: readonly string[], skip: ReadonlySet<string>): OutgoingHttpHeaders {
+  const out: OutgoingHttpHeaders = {};
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const k = raw[i]!;
+    if (k.charCodeAt(0) === 58 || HOP.has(k) || skip.has(k)) continue;
+    const v = raw[i + 1]!;
+    const prev = out[k];
+    out[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [String(prev), v];
+  }
+  return out;
+}
+
 const NONE = new Set<string>();
 const INBOUND_SKIP = new Set([XFCC_HEADER]);
 
 class StreamView implements RequestInfo {
   readonly path: string;
   constructor(
-    private readonly headers: IncomingHttpHeaders,
+    /** name, value, name, value…: each header field as received (the parsed object joins repeats). */
+    private readonly rawHeaders: readonly string[],
     readonly method: string,
     readonly authority: string,
     readonly target: string,
@@ -63,8 +81,10 @@ class StreamView implements RequestInfo {
     this.path = q < 0 ? target : target.slice(0, q);
   }
   headerValues(name: string): readonly string[] {
-    const v = this.headers[name];
-    return v === undefined ? [] : Array.isArray(v) ? v : [v];
+    const out: string[] = [];
+    const raw = this.rawHeaders;
+    for (let i = 0; i + 1 < raw.length; i += 2) if (raw[i] === name) out.push(raw[i + 1]!);
+    return out;
   }
 }
 
@@ -85,8 +105,10 @@ export class Http2Gateway {
       s.on('close', () => this.sessions.delete(s));
       s.on('error', () => {});
     });
-    this.server.on('stream', (stream, headers, flags: number) =>
-      this.onStream(stream, headers, (flags & constants.NGHTTP2_FLAG_END_STREAM) !== 0),
+    this.server.on(
+      'stream',
+      (stream: ServerHttp2Stream, headers: IncomingHttpHeaders, flags: number, rawHeaders: string[]) =>
+        this.onStream(stream, headers, (flags & constants.NGHTTP2_FLAG_END_STREAM) !== 0, rawHeaders),
     );
   }
 
@@ -105,7 +127,12 @@ export class Http2Gateway {
     for (const s of this.sessions) s.close();
   }
 
-  private onStream(stream: ServerHttp2Stream, headers: IncomingHttpHeaders, noBody: boolean): void {
+  private onStream(
+    stream: ServerHttp2Stream,
+    headers: IncomingHttpHeaders,
+    noBody: boolean,
+    rawHeaders: readonly string[],
+  ): void {
     const ctx = this.ctx;
     const start = ctx.clock.now();
     const method = String(headers[':method'] ?? 'GET');
@@ -118,7 +145,7 @@ export class Http2Gateway {
     const isGrpc = String(headers['content-type'] ?? '').startsWith('application/grpc');
     stream.on('error', () => {});
     let decision: Decision;
-    const view = new StreamView(headers, method, authority, path, peer, peerInstance);
+    const view = new StreamView(rawHeaders, method, authority, path, peer, peerInstance);
     try {
       decision =
         this.direction === 'outbound'
@@ -131,7 +158,7 @@ export class Http2Gateway {
       (ce.stats ?? ctx.metrics.forRequests(this.direction, '', '')).done(r.status, r.reason, 0);
       return;
     }
-    const out = copyHeaders(headers, this.direction === 'inbound' ? INBOUND_SKIP : NONE);
+    const out = copyRawHeaders(rawHeaders, this.direction === 'inbound' ? INBOUND_SKIP : NONE);
     out[':method'] = method;
     out[':path'] = path;
     out[':authority'] = authority;
