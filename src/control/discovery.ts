@@ -35,7 +35,7 @@ const RESOURCES: Record<SmiKind, ServedResource> = {
   UDPRoute: { name: 'udproutes', singularName: 'udproute', kind: 'UDPRoute', shortNames: ['ur'] },
 }; // prettier-ignore
 
-const VERBS = ['create', 'delete', 'get', 'list', 'patch', 'update'];
+const VERBS = ['create', 'delete', 'get', 'list', 'update'];
 
 /** groupOf names the API group of a declarable SMI kind. */
 function groupOf(kind: SmiKind): string {

@@ -210,6 +210,7 @@ test('the reference mesh: mTLS identity, refusals, bad manifests and NACKed snap
     assert.match(nack.reason, /clusters\[0\]\.endpoints\[\d+\]\.port is 0; expected a port from 1 to 65535/);
     const status = await cli(['mesh', 'status', ...api]);
     assert.equal(status.code, 0, status.err);
+    t.diagnostic(status.out.split('\n').find((l) => l.startsWith('frontend-0')) ?? status.out);
     assert.match(status.out, new RegExp(`frontend-0\\.default\\s+${frontend.address.replace(/\./g, '\\.')}\\s+yes\\s+0badc0ffee0badc0\\s+NACK: config version "0badc0ffee0badc0": clusters\\[0\\]\\.endpoints\\[\\d+\\]\\.port is 0`));
     // The proxy keeps serving its last good snapshot, whole: the added route is not there.
     const dump = await configDump(frontend.address);
