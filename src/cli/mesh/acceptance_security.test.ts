@@ -222,7 +222,7 @@ test('the reference mesh: mTLS identity, refusals, bad manifests and NACKed snap
 
     cp.snapshot = compile;
     await cp.delete('apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: nudge}\n', 'nudge.yaml');
-    await converged(mesh, 4, 10_000);
+    await converged(mesh, 4, 30_000);
     assert.match((await cli(['mesh', 'status', ...api])).out, /frontend-0\.default\s+\S+\s+yes\s+[0-9a-f]{16}\s+ACK\s/);
   }); // prettier-ignore
 });
