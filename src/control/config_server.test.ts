@@ -15,7 +15,13 @@ import {
   type ProxyConfig,
   type WorkloadIdentity,
 } from '../config/index.js';
-import { instanceRecord, registerInstance, startTestControlPlane, waitFor } from './testing/fixtures.js';
+import {
+  instanceRecord,
+  registerInstance,
+  started,
+  startTestControlPlane,
+  waitFor,
+} from './testing/fixtures.js';
 
 const manifests = `
 apiVersion: v1
@@ -64,7 +70,7 @@ test('a proxy bootstraps its certificate, receives a snapshot and ACKs it', asyn
   const identities: WorkloadIdentity[] = [];
   c.onConfig((config) => void configs.push(config));
   c.onIdentity((id) => identities.push(id));
-  await c.start();
+  await started(c);
   assert.equal(identities.length, 1);
   assert.equal(identities[0]!.spiffeId, 'spiffe://cluster.local/ns/default/sa/web');
   const leaf = new X509Certificate(identities[0]!.certChainPem);
@@ -138,7 +144,7 @@ test('a NACK is recorded with its reason and the next good version clears it', a
     seen.push(config.version);
     return reject ? new Error('route table "outbound" is broken') : undefined;
   });
-  await c.start();
+  await started(c);
   const good = seen[0]!;
   reject = true;
   await cp.apply(service, 'svc.yaml'); // a change: a new snapshot is pushed
@@ -165,17 +171,17 @@ test('the proxy keeps its config while the control plane is down and reconnects 
   c.onState((s) => states.push(s));
   let applied = 0;
   c.onConfig(() => void applied++);
-  await c.start();
+  await started(c);
   const version = c.appliedVersion;
   const address = cp.grpcAddress;
   await cp.stop();
-  await waitFor(() => c.state === 'disconnected', 5000, 'disconnect');
+  await waitFor(() => c.state === 'disconnected', 30_000, 'disconnect');
   assert.equal(c.appliedVersion, version, 'last good config kept');
   await new Promise((r) => setTimeout(r, 300)); // a few failed reconnects
   const again = await startTestControlPlane({ stateDir, grpcAddress: address });
   t.after(() => again.cp.stop());
   await registerInstance(again.cp, record); // the platform re-reports its instances
-  await waitFor(() => c.state === 'connected', 5000, 'reconnect');
+  await waitFor(() => c.state === 'connected', 30_000, 'reconnect');
   const status = await waitFor(
     () => again.cp.tracker.get(record.id)?.versionAcked === version && again.cp.tracker.get(record.id),
   );
@@ -191,9 +197,9 @@ test('the certificate is renewed before it expires without dropping the stream',
   const identities: WorkloadIdentity[] = [];
   const states: string[] = [];
   c.onIdentity((id) => identities.push(id));
-  await c.start();
+  await started(c);
   c.onState((s) => states.push(s));
-  await waitFor(() => identities.length >= 3, 8000, 'two renewals');
+  await waitFor(() => identities.length >= 3, 20_000, 'two renewals');
   const [first, second] = identities.map((i) => new X509Certificate(i.certChainPem));
   assert.notEqual(first!.serialNumber, second!.serialNumber);
   assert.ok(Date.parse(second!.validFrom) < Date.parse(first!.validTo), 'renewed before expiry');
@@ -214,7 +220,7 @@ test('the certificate carries the mesh trust domain without the proxy being told
     bootstrapToken: token,
   });
   t.after(() => c.close());
-  await c.start();
+  await started(c);
   assert.equal(c.identity?.spiffeId, 'spiffe://example.org/ns/default/sa/default');
   assert.equal(
     new X509Certificate(c.identity!.certChainPem).subjectAltName,

@@ -37,6 +37,7 @@ import {
 import { analyseSmi } from './smi/findings.js';
 import { ResourceStore } from './store.js';
 import { BootstrapTokens, type TokenSubject } from './tokens.js';
+import { VERSION } from './version.js';
 
 export interface ControlPlaneOptions {
   /** Directory for the CA, resources and tokens; created 0700 when missing. */
@@ -66,6 +67,8 @@ export interface ControlPlaneOptions {
 
 export interface ControlPlaneStatus {
   healthy: boolean;
+  /** meshplane's version (package.json). */
+  version: string;
   trustDomain: string;
   grpcAddress: string;
   httpAddress: string;
@@ -334,6 +337,7 @@ export class ControlPlane {
     );
     return {
       healthy: !this.#stopped,
+      version: VERSION,
       trustDomain: this.trustDomain,
       grpcAddress: this.grpcAddress,
       httpAddress: this.httpAddress,

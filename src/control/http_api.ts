@@ -13,6 +13,7 @@
  *   GET  /v1/mesh/config                 mesh-wide settings {accessMode}
  *   POST /v1/mesh/config {accessMode}    change them at run time (every proxy gets the new mode)
  *   GET  /v1/config/:instance           the snapshot compiled for one proxy
+ *   GET  /apis, /apis/<group>[/<version>]  Kubernetes discovery of the SMI groups (./discovery.ts)
  *   GET  /apis/metrics.smi-spec.io/...  the SMI TrafficMetrics API (./metrics/http.ts)
  *   GET  /v1/logs?namespace&workload&replica&container=app|proxy&follow&tail   plain text, streamed
  *   POST /v1/shutdown                   stop the mesh (mesh down)
@@ -27,6 +28,7 @@ import { InvalidInputError, MeshplaneError } from '../errors/index.js';
 import type { StoredResource } from './apply.js';
 import type { ControlPlane } from './control_plane.js';
 import { NotFoundError } from './errors.js';
+import { registerDiscovery } from './discovery.js';
 import { registerMetricsApi } from './metrics/http.js';
 import type { ServiceResource } from './resources/types.js';
 import { accessModeName } from './settings.js';
@@ -182,6 +184,7 @@ export function createApiApp(
     });
   });
 
+  registerDiscovery(app);
   registerMetricsApi(app, cp);
 
   app.post('/v1/shutdown', (c) => {

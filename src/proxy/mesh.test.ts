@@ -3,6 +3,7 @@
 // certificate rotation keeps open connections.
 import assert from 'node:assert/strict';
 import { Agent } from 'node:http';
+import { connect as h2connect } from 'node:http2';
 import { type Socket, connect as netConnect } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { connect as tlsConnect } from 'node:tls';
@@ -258,6 +259,52 @@ describe('sidecar pair over mTLS', () => {
       assert.equal((await send(aAddr, 15001, `http://${SVC}/allowed`)).status, 403);
     } finally {
       assert.equal(b.source.push(serverConfig('4')), undefined);
+    }
+  });
+
+  test('policies match the path with its query and a repeated header value by value (HTTP/1.1 and h2)', async () => {
+    const enforced = serverConfig(
+      '5',
+      { trust_domain: 'cluster.local', access_mode: 'ACCESS_MODE_ENFORCED' },
+      [
+        {
+          name: 'default/blue-searches',
+          source_identities: [idOf('client')],
+          http_matches: [
+            { path_regex: '/search\\?q=mesh', headers: [{ name: 'x-team', value_regex: 'blue' }] },
+          ],
+        },
+      ],
+    );
+    assert.equal(b.source.push(enforced), undefined);
+    const h2 = (path: string, team: string[]) =>
+      new Promise<{ status: number; reason: unknown }>((resolve, reject) => {
+        const session = h2connect(`http://${aAddr}:15001`);
+        session.on('error', reject);
+        const req = session.request({ ':path': path, ':authority': SVC, 'x-team': team });
+        req.on('response', (h) => {
+          resolve({ status: Number(h[':status']), reason: h[REASON_HEADER] });
+          session.close();
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    try {
+      const http1 = async (path: string, team: string[]) =>
+        (await send(aAddr, 15001, `http://${SVC}${path}`, { headers: { 'x-team': team as never } })).status;
+      assert.equal(await http1('/search?q=mesh&page=2', ['red', 'blue']), 200, 'one of the values matches');
+      assert.equal(await http1('/search?q=mesh', ['red', 'green']), 403, 'no value matches');
+      assert.equal(await http1('/search?q=other', ['blue']), 403, 'the query is part of what pathRegex sees');
+      assert.equal(await http1('/search', ['blue']), 403);
+      // h2: the policy decision only (the test app speaks HTTP/1.1, so an allowed stream fails later).
+      assert.notEqual((await h2('/search?q=mesh', ['red', 'blue'])).reason, 'access_denied');
+      assert.deepEqual(await h2('/search?q=mesh', ['red', 'green']), {
+        status: 403,
+        reason: 'access_denied',
+      });
+      assert.deepEqual(await h2('/search?q=no', ['blue']), { status: 403, reason: 'access_denied' });
+    } finally {
+      assert.equal(b.source.push(serverConfig('6')), undefined);
     }
   });
 

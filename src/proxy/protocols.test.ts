@@ -357,3 +357,52 @@ describe('HTTP/2, gRPC and TCP through a sidecar pair', () => {
     }
   });
 });
+
+test('an outbound TCP listener with tcp_clusters sends each new connection to one weighted cluster', async () => {
+  const names = ['one', 'two', 'never'];
+  const servers = names.map((name) => createNetServer((s) => s.end(name)));
+  const addrs = names.map(() => freeAddress());
+  const ports = await Promise.all(servers.map((s, i) => listen(s, addrs[i]!)));
+  const dAddr = freeAddress();
+  const d = await startSidecar(
+    dAddr,
+    snapshot('1', {
+      listeners: [
+        {
+          name: 'tcp-split',
+          port: 7009,
+          direction: 'OUTBOUND',
+          protocol: 'TCP',
+          tcp_cluster: 'never', // what a proxy that predates tcp_clusters would use
+          tcp_clusters: [
+            { cluster: 'one', weight: 1 },
+            { cluster: 'never', weight: 0 },
+            { cluster: 'two', weight: 1 },
+          ],
+        },
+      ],
+      clusters: names.map((name, i) => cluster(name, [{ address: addrs[i]!, port: ports[i]! }])),
+    }),
+  );
+  try {
+    const counts: Record<string, number> = { one: 0, two: 0, never: 0 };
+    for (let i = 0; i < 40; i++) {
+      const got = await new Promise<string>((resolve, reject) => {
+        const s = netConnect({ host: dAddr, port: 7009 });
+        let text = '';
+        s.on('data', (b: Buffer) => (text += b.toString()));
+        s.on('end', () => resolve(text));
+        s.on('error', reject);
+      });
+      counts[got] = (counts[got] ?? 0) + 1;
+    }
+    // Per connection, not per listener: both weighted clusters get some of 40 (each misses all
+    // with probability 2^-40), weight 0 none.
+    assert.equal(counts.never, 0);
+    assert.equal(counts.one! + counts.two!, 40, JSON.stringify(counts));
+    assert.ok(counts.one! > 0 && counts.two! > 0, JSON.stringify(counts));
+  } finally {
+    await d.close();
+    for (const s of servers) s.close();
+  }
+});

@@ -27,7 +27,7 @@ test('v1alpha2 TrafficMetrics carry edge side, backend, ms latencies and counts'
       name: 'canary',
       namespace: 'shop',
       creationTimestamp: '2024-05-01T12:00:00Z',
-      selfLink: '/apis/metrics.smi-spec.io/v1alpha2/namespaces/shop/trafficsplits/canary/edges',
+      selfLink: '/apis/metrics.smi-spec.io/v1alpha2/namespaces/shop/trafficsplits/canary',
     },
     timestamp: '2024-05-01T12:00:00Z',
     window: '30s',

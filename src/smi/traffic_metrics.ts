@@ -109,8 +109,11 @@ export function trafficMetricsToJson(
       name: resource.name ?? '',
       ...(resource.namespace ? { namespace: resource.namespace } : {}),
       creationTimestamp: sample.timestamp.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      // A TrafficSplit item's edge says where it was observed; splits have no /edges of their own.
       selfLink:
-        resource.kind && resource.name ? metricsPath(resource, version, edge !== undefined) : undefined,
+        resource.kind && resource.name
+          ? metricsPath(resource, version, edge !== undefined && resource.kind !== 'TrafficSplit')
+          : undefined,
     },
     timestamp: sample.timestamp.toISOString().replace(/\.\d{3}Z$/, 'Z'),
     window: formatWindow(Math.round(sample.windowMs)),
@@ -156,8 +159,11 @@ export function trafficMetricsListToJson(
     kind: 'TrafficMetricsList',
     apiVersion: `${SMI_GROUPS.metrics}/${version}`,
     metadata: {
+      // A list of kind is at the plural's path; edges, and one TrafficSplit's backends, at the object's.
       selfLink: metricsPath(
-        list.edges ? list.resource : { ...list.resource, name: undefined },
+        list.edges || list.resource.kind === 'TrafficSplit'
+          ? list.resource
+          : { ...list.resource, name: undefined },
         version,
         list.edges,
       ),

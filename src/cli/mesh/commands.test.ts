@@ -31,10 +31,11 @@ async function run(args: string[]): Promise<{ code: number; out: string; err: st
   return { code, out: io.out(), err: io.err() };
 }
 
+/** until polls `check` until it holds; the deadline is generous because a loaded machine starts processes slowly. */
 async function until<T>(
   what: string,
   check: () => Promise<T | undefined | false>,
-  timeoutMs = 10_000,
+  timeoutMs = 60_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -47,9 +48,11 @@ async function until<T>(
 
 test('mesh up, apply, get, logs, status, delete and mesh down', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'meshplane-cli-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
   const sd = ['--state-dir', dir];
-  const upIO = captureIO(new AbortController().signal);
+  // Ctrl-C for the foreground mesh: the test stops it through `mesh down`, and if it fails before
+  // that, this stops every workload and sidecar so that nothing outlives the test.
+  const interrupt = new AbortController();
+  const upIO = captureIO(interrupt.signal);
   const up = main(
     [
       'mesh',
@@ -68,6 +71,11 @@ test('mesh up, apply, get, logs, status, delete and mesh down', async (t) => {
     ],
     upIO,
   );
+  t.after(async () => {
+    interrupt.abort();
+    await up;
+    await rm(dir, { recursive: true, force: true });
+  });
   await until('mesh.json', async () => readMeshRecord(dir));
   assert.match(
     upIO.out(),
@@ -189,8 +197,11 @@ test('mesh up, apply, get, logs, status, delete and mesh down', async (t) => {
 
 test('mesh up --detach runs the mesh in the background until mesh down', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'meshplane-cli-detach-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
   const sd = ['--state-dir', dir];
+  t.after(async () => {
+    await run(['mesh', 'down', ...sd]); // says "no mesh is running" when the test got that far
+    await rm(dir, { recursive: true, force: true });
+  });
   const up = await run([
     'mesh',
     'up',

@@ -11,10 +11,11 @@ import { LocalMesh, samplesDir } from './local_mesh.js';
 
 const configSidecar = [process.execPath, new URL('../testing/config_sidecar.js', import.meta.url).pathname];
 
+/** until polls `check` until it holds; the default deadline allows for a loaded machine. */
 async function until<T>(
   what: string,
   check: () => T | undefined | false | Promise<T | undefined | false>,
-  timeoutMs = 10_000,
+  timeoutMs = 60_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

@@ -382,12 +382,13 @@ test('proxyFor follows Go: loopback and localhost direct, NO_PROXY domains, subd
   assert.throws(() => readProxySettings({ HTTP_PROXY: 'socks5://p:1' }), /only http:\/\/ proxies/);
 });
 
-test('main.js runs from its environment, prints where it listens and stops on SIGTERM', async () => {
+test('main.js runs from its environment, prints where it listens and stops on SIGTERM', async (t) => {
   const main = new URL('./main.js', import.meta.url).pathname;
   const child = spawn(process.execPath, [main], {
     env: { PATH: process.env.PATH, SERVICE_NAME: 'app-q', HOST: '127.0.0.1', PORT: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  t.after(() => void (child.exitCode === null && child.signalCode === null && child.kill('SIGKILL')));
   const line = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (c: Buffer) => {

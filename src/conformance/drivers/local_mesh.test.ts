@@ -4,7 +4,7 @@
 // SMI; every step must pass.
 import assert from 'node:assert/strict';
 import { randomInt } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -14,6 +14,8 @@ import { LocalMesh, main } from '../../cli/index.js';
 import { runConformance } from '../runner.js';
 import type { SampleWorkload } from '../driver.js';
 import { LocalMeshDriver } from './local_mesh.js';
+
+const VERSION = (JSON.parse(await readFile(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version; // prettier-ignore
 
 /** A config-stream sidecar: real certificates and config ACKs, no data path. */
 const configSidecar = [
@@ -52,19 +54,24 @@ test('the local driver deploys through the mesh API, settles on proxy ACKs and t
   const driver = new LocalMeshDriver({ api: mesh.apiUrl });
   const info = await driver.describe({ signal: AbortSignal.timeout(10_000) });
   assert.equal(info.name, 'meshplane');
-  const servesAccess = info.served.some((api) => api.group === 'access.smi-spec.io' && api.version === 'v1alpha3');
+  assert.equal(info.version, VERSION, 'GET /v1/status carries the version');
+  // Kubernetes discovery lists every SMI kind at every version the mesh reads.
+  const served = Object.fromEntries(info.served.map((api) => [`${api.group}/${api.version}`, api.kinds]));
+  assert.deepEqual(served['access.smi-spec.io/v1alpha3'], ['TrafficTarget']);
+  assert.deepEqual(served['split.smi-spec.io/v1alpha1'], ['TrafficSplit']);
+  assert.deepEqual(served['specs.smi-spec.io/v1alpha4'], ['HTTPRouteGroup', 'TCPRoute', 'UDPRoute']);
+  assert.deepEqual(served['specs.smi-spec.io/v1alpha1'], ['HTTPRouteGroup', 'TCPRoute']);
+  assert.deepEqual(served['metrics.smi-spec.io/v1alpha1'], ['TrafficMetrics']);
+  assert.equal(info.served.length, 4 + 3 + 4 + 2);
 
-  const run = await runConformance(driver, { suites: ['traffic-access'], trafficScale: 0.1, readyTimeoutMs: 30_000 });
+  const run = await runConformance(driver, { suites: ['traffic-access'], trafficScale: 0.1, readyTimeoutMs: 60_000 });
   const suite = run.suites[0]!;
   const steps = Object.fromEntries(suite.steps.map((s) => [s.name, s]));
   assert.equal(steps.deployApp!.status, 'passed', steps.deployApp!.reasons.join('; '));
   assert.ok(steps.deployApp!.settleMs !== undefined, 'the deploy waited for the proxies to ACK');
   assert.deepEqual(steps.deployApp!.warnings, [], 'every proxy ACKed its config in time');
-  assert.equal(steps.trafficTargetServed!.status, servesAccess ? 'passed' : 'failed');
-  if (!servesAccess) {
-    // A mesh without SMI rejects the TrafficTarget, and the step says what the mesh answered.
-    assert.match(steps.allowTcpRoute!.reasons[0]!, /POST \/v1\/apply: the mesh answered 400 CONTROL_ERR_UNKNOWN_KIND/);
-  }
+  assert.equal(steps.trafficTargetServed!.status, 'passed');
+  assert.equal(steps.allowTcpRoute!.status, 'passed', 'the mesh accepts the SMI resources');
   // Sidecars without a data path: calls through HTTP_PROXY get no response, and the steps say so.
   assert.equal(steps.trafficDefault!.status, 'failed');
   assert.match(steps.trafficDefault!.reasons.at(-1)!, /the call from app-a \(GET app-b \/echo\) got no HTTP response/);
@@ -72,7 +79,7 @@ test('the local driver deploys through the mesh API, settles on proxy ACKs and t
 
   // Teardown deleted every resource and every instance of the namespace.
   const api = (path: string) => fetch(`${mesh.apiUrl}${path}?namespace=${suite.namespace}`).then((r) => r.json()) as Promise<{ items: unknown[] }>;
-  for (const path of ['/v1/workloads', '/v1/services', '/v1/serviceaccounts', '/v1/instances']) {
+  for (const path of ['/v1/workloads', '/v1/services', '/v1/serviceaccounts', '/v1/instances', '/v1/traffictargets', '/v1/tcproutes', '/v1/udproutes', '/v1/httproutegroups']) {
     assert.deepEqual((await api(path)).items, [], path);
   }
 }); // prettier-ignore

@@ -5,10 +5,13 @@
  *                 server side: what the resource's own proxies served (inbound), summed
  *   Service       client side: what every proxy sent to the service's FQDN (outbound)
  *   TrafficSplit  one item per backend: the backend Service's client-side numbers, with `backend`
- *   edges         "from" (side server): inbound by caller identity → the caller's Workload when one
- *                 Workload runs as that service account, else the ServiceAccount (a Namespace for
- *                 namespaces); "to" (side client): outbound by destination Service (or Namespace).
- *                 A Service's edges are "from" the Workloads whose proxies called it.
+ *   edges         "from" (side server): inbound by caller (SPIFFE ID and the node id of its
+ *                 certificate) → the caller's Pod for a pod, its Deployment for a deployment, its
+ *                 Namespace for a namespace; "to" (side client): outbound by destination service
+ *                 and the instance that answered → Pod, Deployment or Namespace likewise. Where a
+ *                 proxy does not say which instance, the caller is its Workload when one Workload
+ *                 runs as its service account, else the ServiceAccount, and the destination is the
+ *                 Service. A Service's edges are "from" the Workloads whose proxies called it.
  *
  * success_count / failure_count: a request fails when its status is 5xx or it got no response
  * (code 0), as Linkerd classifies; 4xx (including 403 access_denied, and a TCP connection refused
@@ -20,7 +23,7 @@
 import { parseSpiffeId, SERVICE_DOMAIN_SUFFIX, serviceFqdn } from '../../config/index.js';
 import type { MetricsEdge, ObjectReference, TrafficMetricsSample, TrafficSplit } from '../../smi/index.js';
 import type { ServiceResource, WorkloadResource } from '../resources/types.js';
-import type { LatencyHistogram, RequestCount } from './proxy_stats.js';
+import type { LatencyHistogram, RequestCount, SeriesKey } from './proxy_stats.js';
 import type { InstanceWindow } from './scraper.js';
 
 /** MetricsKind is a kind the API serves. */
@@ -94,28 +97,30 @@ function sample(
   };
 }
 
-/** inbound is what a proxy served, optionally from one caller. */
-function inbound(w: InstanceWindow, source?: string): Part {
-  const requests = w.stats.requests.filter(
-    (r) => r.direction === 'inbound' && (source === undefined || r.source === source),
-  );
+/** inbound is what a proxy served, optionally only what `from` selects (one caller). */
+function inbound(w: InstanceWindow, from?: (k: SeriesKey) => boolean): Part {
+  const requests = w.stats.requests.filter((r) => r.direction === 'inbound' && (!from || from(r)));
   const all = w.stats.latency.filter((h) => h.direction === 'inbound');
-  const bySource = source === undefined ? all : all.filter((h) => h.source === source);
-  // Without a source label on the histogram, a caller's latency is the workload's inbound latency.
-  const latency = source !== undefined && all.every((h) => h.source === '') ? all : bySource;
+  // Without peer labels on the histogram, a caller's latency is the workload's inbound latency.
+  const latency = from && all.every((h) => h.source === '') ? all : all.filter((h) => !from || from(h));
   return { requests, latency, windowMs: w.windowMs, at: w.at };
 }
 
-/** outbound is what a proxy sent to one service (or to every service). */
-function outbound(w: InstanceWindow, fqdn?: string): Part {
-  const requests = w.stats.requests.filter(
-    (r) =>
-      r.direction === 'outbound' && r.destination !== '' && (fqdn === undefined || r.destination === fqdn),
-  );
-  const latency = w.stats.latency.filter(
-    (h) =>
-      h.direction === 'outbound' && (fqdn === undefined ? h.cluster !== '' : h.cluster.endsWith(`||${fqdn}`)),
-  );
+/** outbound is what a proxy sent to one service (or to every service), optionally only what `to` selects. */
+function outbound(w: InstanceWindow, fqdn?: string, to?: (k: SeriesKey) => boolean): Part {
+  const mine = (k: SeriesKey): boolean =>
+    k.direction === 'outbound' && (fqdn === undefined || k.destination === fqdn) && (!to || to(k));
+  const requests = w.stats.requests.filter((r) => r.destination !== '' && mine(r));
+  const labelled = w.stats.latency.filter((h) => h.destination !== '');
+  // A proxy whose histograms carry no destination label: its per-cluster histograms.
+  const latency =
+    labelled.length > 0
+      ? labelled.filter(mine)
+      : w.stats.latency.filter(
+          (h) =>
+            h.direction === 'outbound' &&
+            (fqdn === undefined ? h.cluster !== '' : h.cluster.endsWith(`||${fqdn}`)),
+        );
   return { requests, latency, windowMs: w.windowMs, at: w.at };
 }
 
@@ -149,13 +154,19 @@ export function resourceSample(
   );
 }
 
-/** splitSamples gives one item per backend of a TrafficSplit (v1alpha2 `backend`). */
+/**
+ * splitSamples gives one item per backend of a TrafficSplit (v1alpha2 `backend`): the requests
+ * clients sent to the apex service that went to that backend (the route's virtual host is the apex).
+ * A proxy that does not label its virtual host contributes everything it sent to the backend.
+ */
 export function splitSamples(mesh: MetricsMesh, split: TrafficSplit): TrafficMetricsSample[] {
   const { namespace, name } = split.metadata;
+  const apex = serviceFqdn(split.spec.service, namespace);
+  const viaApex = (k: SeriesKey): boolean => k.virtualHost === '' || hostOf(k.virtualHost) === apex;
   return split.spec.backends.map((b) =>
     sample(
       reference('TrafficSplit', namespace, name),
-      mesh.windows.map((w) => outbound(w, serviceFqdn(b.service, namespace))),
+      mesh.windows.map((w) => outbound(w, serviceFqdn(b.service, namespace), viaApex)),
       mesh,
       {
         edge: { direction: 'from', side: 'client', resource: {} },
@@ -165,7 +176,12 @@ export function splitSamples(mesh: MetricsMesh, split: TrafficSplit): TrafficMet
   );
 }
 
-/** edgeSamples lists the edges of one resource: one item per peer that traffic flowed with. */
+/**
+ * edgeSamples lists the edges of one resource: one item per peer that traffic flowed with, named at
+ * the resource's own granularity where the proxies say enough (a pod's edges are pods, a
+ * deployment's deployments, as in the SMI spec), else as closely as they allow (the caller's
+ * Deployment or ServiceAccount, the destination Service).
+ */
 export function edgeSamples(
   mesh: MetricsMesh,
   kind: Exclude<MetricsKind, 'TrafficSplit'>,
@@ -189,36 +205,75 @@ export function edgeSamples(
     }
   } else {
     for (const w of windowsOf(mesh, kind, namespace, name)) {
-      const sources = new Set(
-        w.stats.requests.filter((r) => r.direction === 'inbound' && r.source !== '').map((r) => r.source),
-      );
-      for (const source of sources) {
-        const peer = callerReference(mesh, kind, source);
-        if (peer) add({ direction: 'from', side: 'server', resource: peer }, inbound(w, source));
+      const callers = new Map<string, SeriesKey>();
+      for (const r of w.stats.requests)
+        if (r.direction === 'inbound' && r.source !== '') callers.set(peerKey(r), r);
+      for (const caller of callers.values()) {
+        const peer = callerReference(mesh, kind, caller);
+        if (peer) add({ direction: 'from', side: 'server', resource: peer }, inbound(w, sameCaller(caller)));
       }
-      const destinations = new Set(
-        w.stats.requests
-          .filter((r) => r.direction === 'outbound' && r.destination !== '')
-          .map((r) => r.destination),
-      );
-      for (const fqdn of destinations) {
-        const peer = serviceReference(kind, fqdn);
-        if (peer) add({ direction: 'to', side: 'client', resource: peer }, outbound(w, fqdn));
+      const destinations = new Map<string, SeriesKey>();
+      for (const r of w.stats.requests)
+        if (r.direction === 'outbound' && r.destination !== '') destinations.set(peerKey(r), r);
+      for (const dest of destinations.values()) {
+        const peer = destinationReference(mesh, kind, dest);
+        if (peer)
+          add(
+            { direction: 'to', side: 'client', resource: peer },
+            outbound(w, dest.destination, sameDestination(dest)),
+          );
       }
     }
   }
   return [...groups.values()].map((g) => sample(ref, g.parts, mesh, { edge: g.edge }));
 }
 
+/** hostOf drops the port of a virtual host name, `web.default.svc.cluster.local:80`. */
+function hostOf(virtualHost: string): string {
+  return virtualHost.replace(/:\d+$/, '');
+}
+
+function peerKey(k: SeriesKey): string {
+  return `${k.source}\u0000${k.sourceInstance}\u0000${k.destination}\u0000${k.destinationInstance}`;
+}
+
+const sameCaller = (c: SeriesKey) => (k: SeriesKey) =>
+  k.source === c.source && k.sourceInstance === c.sourceInstance;
+const sameDestination = (d: SeriesKey) => (k: SeriesKey) =>
+  k.destination === d.destination && k.destinationInstance === d.destinationInstance;
+
+/** podOf finds a running instance by namespace and name among the scraped proxies. */
+function podOf(mesh: MetricsMesh, namespace: string, name: string): InstanceWindow['instance'] | undefined {
+  return mesh.windows.find((w) => w.instance.namespace === namespace && w.instance.name === name)?.instance;
+}
+
+/** splitNodeId reads `<name>.<namespace>` (instance names are DNS labels, without dots). */
+function splitNodeId(id: string): { name: string; namespace: string } | undefined {
+  const dot = id.indexOf('.');
+  return dot > 0 && dot < id.length - 1
+    ? { name: id.slice(0, dot), namespace: id.slice(dot + 1) }
+    : undefined;
+}
+
 function reference(kind: string, namespace: string, name: string): ObjectReference {
   return kind === 'Namespace' ? { kind, name } : { kind, namespace, name };
 }
 
-/** callerReference names the caller behind a SPIFFE ID as well as the mesh can. */
-function callerReference(mesh: MetricsMesh, kind: MetricsKind, source: string): ObjectReference | undefined {
-  const id = parseSpiffeId(source);
+/** callerReference names the caller of inbound traffic as well as the mesh can. */
+function callerReference(
+  mesh: MetricsMesh,
+  kind: MetricsKind,
+  caller: SeriesKey,
+): ObjectReference | undefined {
+  const id = parseSpiffeId(caller.source);
   if (!id) return undefined;
   if (kind === 'Namespace') return reference('Namespace', '', id.namespace);
+  const node = splitNodeId(caller.sourceInstance);
+  if (node && node.namespace === id.namespace) {
+    if (kind === 'Pod') return reference('Pod', node.namespace, node.name);
+    const pod = podOf(mesh, node.namespace, node.name);
+    if (pod) return reference('Deployment', pod.namespace, pod.workload);
+  }
   const running = mesh.workloads.filter(
     (w) => w.metadata.namespace === id.namespace && w.spec.serviceAccount === id.serviceAccount,
   );
@@ -227,12 +282,21 @@ function callerReference(mesh: MetricsMesh, kind: MetricsKind, source: string): 
     : reference('ServiceAccount', id.namespace, id.serviceAccount);
 }
 
-function serviceReference(kind: MetricsKind, fqdn: string): ObjectReference | undefined {
+/** destinationReference names the destination of outbound traffic as well as the mesh can. */
+function destinationReference(
+  mesh: MetricsMesh,
+  kind: MetricsKind,
+  dest: SeriesKey,
+): ObjectReference | undefined {
   const suffix = `.${SERVICE_DOMAIN_SUFFIX}`;
-  if (!fqdn.endsWith(suffix)) return undefined;
-  const [service, namespace] = fqdn.slice(0, -suffix.length).split('.');
+  if (!dest.destination.endsWith(suffix)) return undefined;
+  const [service, namespace] = dest.destination.slice(0, -suffix.length).split('.');
   if (!service || !namespace) return undefined;
-  return kind === 'Namespace'
-    ? reference('Namespace', '', namespace)
-    : reference('Service', namespace, service);
+  if (kind === 'Namespace') return reference('Namespace', '', namespace);
+  if (dest.destinationInstance !== '') {
+    if (kind === 'Pod') return reference('Pod', namespace, dest.destinationInstance);
+    const pod = podOf(mesh, namespace, dest.destinationInstance);
+    if (pod) return reference('Deployment', pod.namespace, pod.workload);
+  }
+  return reference('Service', namespace, service);
 }

@@ -189,3 +189,94 @@ test('TrafficMetrics are built from proxy scrapes over a window', async (t) => {
   const discovery = await get('v1alpha2');
   assert.equal(discovery.kind, 'APIResourceList');
 });
+
+test('with instance and virtual-host labels, edges are pod to pod and deployment to deployment, and split items count the apex only', async (t) => {
+  const now = Date.parse('2024-05-01T12:00:00Z');
+  const env = await startTestControlPlane({ metrics: { intervalMs: 0, windowMs: 30_000, now: () => now } });
+  t.after(env.cleanup);
+  const { cp } = env;
+  await cp.apply(await readFile(new URL('../testing/fixtures/mesh-base.yaml', import.meta.url), 'utf8'), 'mesh-base.yaml');
+  await cp.apply(
+    'apiVersion: split.smi-spec.io/v1alpha4\nkind: TrafficSplit\nmetadata: {name: canary}\nspec: {service: web, backends: [{service: web-v1, weight: 75}, {service: web-v2, weight: 25}]}\n',
+    'split.yaml',
+  );
+  const proxies = {
+    client: new ProxyMetricsText({ peerLabels: true }),
+    'web-v1': new ProxyMetricsText({ peerLabels: true }),
+    'web-v2': new ProxyMetricsText({ peerLabels: true }),
+  };
+  for (const [workload, metrics] of Object.entries(proxies)) {
+    const server = await serveProxyMetrics(metrics);
+    t.after(server.close);
+    const version = workload.split('-')[1];
+    cp.reportInstance(
+      instanceRecord({
+        workload,
+        address: '127.0.0.1',
+        port: workload === 'client' ? 8080 : 9091,
+        adminPort: server.port,
+        serviceAccount: workload === 'client' ? 'client' : 'web',
+        labels: version ? { app: 'web', version } : { app: 'client' },
+        startedAt: new Date(now - 10_000).toISOString(),
+      }),
+    );
+  }
+  const apex = { virtualHost: `${fqdn('web')}:9091` };
+  // Through the split (apex "web"): 6 to web-v1-0, 2 to web-v2-0; directly to web-v1: 4 more.
+  for (let i = 0; i < 6; i++) {
+    proxies.client.record('outbound', out('web-v1'), fqdn('web-v1'), 200, 2_000, '', { ...apex, instance: 'web-v1-0' });
+    proxies['web-v1'].record('inbound', 'inbound|9091', CLIENT, 200, 1_500, '', { instance: 'client-0.default' });
+  }
+  for (let i = 0; i < 2; i++) {
+    proxies.client.record('outbound', out('web-v2'), fqdn('web-v2'), 200, 2_000, '', { ...apex, instance: 'web-v2-0' });
+    proxies['web-v2'].record('inbound', 'inbound|9091', CLIENT, 200, 1_500, '', { instance: 'client-0.default' });
+  }
+  for (let i = 0; i < 4; i++) {
+    proxies.client.record('outbound', out('web-v1'), fqdn('web-v1'), 200, 2_000, '', { virtualHost: `${fqdn('web-v1')}:9091`, instance: 'web-v1-0' });
+    proxies['web-v1'].record('inbound', 'inbound|9091', CLIENT, 200, 1_500, '', { instance: 'client-0.default' });
+  }
+  // No endpoint answered: the client knows the service only.
+  proxies.client.record('outbound', out('web-v2'), fqdn('web-v2'), 503, 100, 'no_healthy_upstream', { virtualHost: `${fqdn('web-v2')}:9091` });
+
+  const get = async (path: string) => {
+    const res = await fetch(`http://${cp.httpAddress}/apis/metrics.smi-spec.io/${path}`);
+    assert.equal(res.status, 200, path);
+    return (await res.json()) as { items: Record<string, unknown>[] };
+  };
+  const counts = (list: { items: Record<string, unknown>[] }, key: (i: Record<string, unknown>) => unknown) =>
+    list.items.map((i) => {
+      const m = Object.fromEntries((i.metrics as { name: string; value: string }[]).map((x) => [x.name, x.value]));
+      return [key(i), m.success_count, m.failure_count];
+    });
+  const edge = (i: Record<string, unknown>) => i.edge;
+  const pod = (name: string) => ({ kind: 'Pod', namespace: 'default', name });
+  const deployment = (name: string) => ({ kind: 'Deployment', namespace: 'default', name });
+
+  assert.deepEqual(counts(await get('v1alpha2/namespaces/default/pods/web-v1-0/edges'), edge), [
+    [{ direction: 'from', side: 'server', resource: pod('client-0') }, '10', '0'],
+  ]);
+  assert.deepEqual(counts(await get('v1alpha2/namespaces/default/pods/client-0/edges'), edge), [
+    [{ direction: 'to', side: 'client', resource: pod('web-v1-0') }, '10', '0'],
+    [{ direction: 'to', side: 'client', resource: pod('web-v2-0') }, '2', '0'],
+    [{ direction: 'to', side: 'client', resource: { kind: 'Service', namespace: 'default', name: 'web-v2' } }, '0', '1'],
+  ]);
+  assert.deepEqual(counts(await get('v1alpha1/namespaces/default/deployments/client/edges'), edge), [
+    [{ direction: 'to', resource: deployment('web-v1') }, '10', '0'],
+    [{ direction: 'to', resource: deployment('web-v2') }, '2', '0'],
+    [{ direction: 'to', resource: { kind: 'Service', namespace: 'default', name: 'web-v2' } }, '0', '1'],
+  ]);
+  assert.deepEqual(counts(await get('v1alpha1/namespaces/default/deployments/web-v2/edges'), edge), [
+    [{ direction: 'from', resource: deployment('client') }, '2', '0'],
+  ]);
+  // The split counts what clients sent to its apex: the 4 direct calls to web-v1 are not in it.
+  assert.deepEqual(counts(await get('v1alpha2/namespaces/default/trafficsplits/canary'), (i) => (i.backend as { name: string }).name), [
+    ['web-v1', '6', '0'],
+    ['web-v2', '2', '0'],
+  ]);
+  // A Service counts everything sent to it, through a split or not.
+  assert.deepEqual(counts(await get('v1alpha2/namespaces/default/services?labelSelector='), (i) => (i.resource as { name: string }).name), [
+    ['web', '0', '0'],
+    ['web-v1', '10', '0'],
+    ['web-v2', '2', '1'],
+  ]);
+}); // prettier-ignore

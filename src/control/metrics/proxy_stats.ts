@@ -1,16 +1,18 @@
 /**
  * The sidecar's metric contract, as far as TrafficMetrics needs it, and what one scrape of it says:
  *
- *   meshplane_proxy_requests_total{direction, cluster, source_identity, destination_service,
- *                                  code, reason}                                      counter
- *   meshplane_proxy_request_duration_seconds_bucket{direction, cluster[, source_identity,
- *                                  destination_service], le}                          histogram
+ *   meshplane_proxy_requests_total{direction, cluster, virtual_host, source_identity,
+ *                 source_instance, destination_service, destination_instance, code, reason}  counter
+ *   meshplane_proxy_request_duration_seconds_bucket{direction, cluster[, virtual_host,
+ *                 source_identity, source_instance, destination_service, destination_instance], le}
  *
  * `direction` is inbound (requests this proxy's workload served; `source_identity` = the caller's
- * SPIFFE ID) or outbound (requests it sent; `destination_service` = the service FQDN). `cluster`
- * is `inbound|<port>` or `outbound|<port>||<fqdn>`; `code` the HTTP status (0: no response).
- * Label values that are empty are left out, as the proxy renders them. The duration histogram is
- * read per (direction, cluster); when it also carries the peer labels, edges use them.
+ * SPIFFE ID, `source_instance` = its node id from the certificate) or outbound (requests it sent;
+ * `destination_service` = the service FQDN, `destination_instance` = the instance of the endpoint
+ * that answered, `virtual_host` = the route's virtual host `<fqdn>:<port>`, the service the app asked
+ * for, which differs from the destination when a TrafficSplit sent it to a backend). `cluster` is `inbound|<port>` or `outbound|<port>||<fqdn>`; `code` the HTTP status
+ * (0: no response). Label values that are empty are left out, as the proxy renders them; a proxy
+ * without the instance or peer labels still counts, its edges are just coarser.
  * @module
  */
 import type { PromSample } from './prometheus.js';
@@ -26,8 +28,14 @@ export interface SeriesKey {
   cluster: string;
   /** Caller's SPIFFE ID (inbound); '' when the series does not say. */
   source: string;
+  /** Virtual host of the route (outbound): `<apex fqdn>:<port>`; '' when the series does not say. */
+  virtualHost: string;
+  /** Caller's node id `<name>.<namespace>` (inbound); '' when the series does not say. */
+  sourceInstance: string;
   /** Service FQDN (outbound); '' when the series does not say. */
   destination: string;
+  /** Name of the instance that answered (outbound, in the service's namespace); '' when unknown. */
+  destinationInstance: string;
 }
 
 /** RequestCount is a number of finished requests with one status code. */
@@ -55,8 +63,11 @@ function seriesKey(labels: Record<string, string>): SeriesKey | undefined {
   return {
     direction,
     cluster: labels.cluster ?? '',
+    virtualHost: labels.virtual_host ?? '',
     source: labels.source_identity ?? '',
+    sourceInstance: labels.source_instance ?? '',
     destination: labels.destination_service ?? '',
+    destinationInstance: labels.destination_instance ?? '',
   };
 }
 
@@ -118,14 +129,13 @@ export function subtractStats(current: ProxyStats, baseline: ProxyStats | undefi
 }
 
 function requestId(r: RequestCount): string {
-  return `${r.direction}\u0000${r.cluster}\u0000${r.source}\u0000${r.destination}\u0000${r.code}\u0000${r.reason}`;
+  return `${seriesId(r)}\u0000${r.code}\u0000${r.reason}`;
+}
+
+function seriesId(k: SeriesKey): string {
+  return `${k.direction}\u0000${k.cluster}\u0000${k.virtualHost}\u0000${k.source}\u0000${k.sourceInstance}\u0000${k.destination}\u0000${k.destinationInstance}`;
 }
 
 function sameKey(a: SeriesKey, b: SeriesKey): boolean {
-  return (
-    a.direction === b.direction &&
-    a.cluster === b.cluster &&
-    a.source === b.source &&
-    a.destination === b.destination
-  );
+  return seriesId(a) === seriesId(b);
 }

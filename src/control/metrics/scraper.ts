@@ -6,9 +6,11 @@
  *   window = now − the newest scrape at least `windowMs` old (so it covers at least the window);
  *            when there is none yet, everything since the proxy started (its counters began at 0).
  *
- * It scrapes every `intervalMs` in the background, and again on demand when the API asks and the
- * last round is older than a second. A proxy that does not answer within `timeoutMs` is left out of
- * that round; its error is kept for `mesh status`-style reporting.
+ * It scrapes every `intervalMs` in the background, and on demand whenever the API asks: an answer
+ * always rests on a round that began after the question, so every request that finished before the
+ * question is counted (a round already under way may have read some proxies earlier; the caller waits
+ * for the round after it, which concurrent questions share). A proxy that does not answer within
+ * `timeoutMs` is left out of that round; its error is kept for `mesh status`-style reporting.
  * @module
  */
 import type { InstanceRecord } from '../registry.js';
@@ -43,7 +45,6 @@ interface Scrape {
 
 export const DEFAULT_METRICS_INTERVAL_MS = 5000;
 export const DEFAULT_METRICS_WINDOW_MS = 30_000;
-const FRESH_MS = 1000;
 
 export class MetricsScraper {
   readonly windowMs: number;
@@ -55,7 +56,8 @@ export class MetricsScraper {
   readonly #errors = new Map<string, string>();
   #timer: NodeJS.Timeout | undefined;
   #round: Promise<void> | undefined;
-  #lastRound = 0;
+  /** The round that starts when the current one ends, shared by everyone who asked meanwhile. */
+  #nextRound: Promise<void> | undefined;
 
   constructor(instances: () => InstanceRecord[], options: MetricsScraperOptions = {}) {
     this.#instances = instances;
@@ -93,7 +95,18 @@ export class MetricsScraper {
     for (const id of this.#history.keys()) if (!live.has(id)) this.#history.delete(id);
     for (const id of this.#errors.keys()) if (!live.has(id)) this.#errors.delete(id);
     await Promise.all(instances.map((i) => this.#scrape(i)));
-    this.#lastRound = this.#now();
+  }
+
+  /** freshRound resolves after a round that started after this call. */
+  #freshRound(): Promise<void> {
+    const current = this.#round;
+    if (!current) return this.scrapeAll();
+    const next = (): Promise<void> => {
+      this.#nextRound = undefined;
+      return this.scrapeAll();
+    };
+    this.#nextRound ??= current.then(next, next);
+    return this.#nextRound;
   }
 
   async #scrape(instance: InstanceRecord): Promise<void> {
@@ -116,9 +129,9 @@ export class MetricsScraper {
     this.#history.set(instance.id, cut > 0 ? history.slice(cut) : history);
   }
 
-  /** windows returns each scraped proxy's traffic over the window, scraping first unless a round is fresh. */
+  /** windows returns each scraped proxy's traffic over the window, from a round that began after the call. */
   async windows(): Promise<InstanceWindow[]> {
-    if (this.#now() - this.#lastRound > FRESH_MS || this.#history.size === 0) await this.scrapeAll();
+    await this.#freshRound();
     const out: InstanceWindow[] = [];
     for (const instance of this.#instances()) {
       const history = this.#history.get(instance.id);

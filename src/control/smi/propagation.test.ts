@@ -5,7 +5,13 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
 import { ControlPlaneClient, type ProxyConfig } from '../../config/index.js';
-import { instanceRecord, registerInstance, startTestControlPlane, waitFor } from '../testing/fixtures.js';
+import {
+  instanceRecord,
+  registerInstance,
+  startTestControlPlane,
+  started,
+  waitFor,
+} from '../testing/fixtures.js';
 
 const fixtures = new URL('../testing/fixtures/', import.meta.url);
 
@@ -43,14 +49,14 @@ test('an SMI change is ACKed by every affected proxy within 1 s', async (t) => {
     });
     t.after(() => client.close());
     client.onConfig((config) => void latest.set(record.id, config));
-    await client.start();
+    await started(client);
   }
   const allAcked = () =>
     records.every((r) => {
       const expected = cp.snapshot(r.id)!.version;
       return cp.tracker.get(r.id)?.versionAcked === expected && latest.get(r.id)?.version === expected;
     });
-  await waitFor(allAcked, 5000, 'first snapshots ACKed');
+  await waitFor(allAcked, 30_000, 'first snapshots ACKed');
 
   const timed = async (what: string, change: () => Promise<unknown>): Promise<string[]> => {
     const before = new Map(records.map((r) => [r.id, cp.snapshot(r.id)!.version]));

@@ -93,10 +93,13 @@ export function nodeFor(record: InstanceRecord): Node {
   };
 }
 
-/** waitFor polls `check` until it returns a value other than undefined/false, or fails after `timeoutMs`. */
+/**
+ * waitFor polls `check` until it returns a value other than undefined/false, or fails after
+ * `timeoutMs` (generous by default: a loaded machine is slow, and a condition that holds returns at once).
+ */
 export async function waitFor<T>(
   check: () => T | undefined | false | Promise<T | undefined | false>,
-  timeoutMs = 5000,
+  timeoutMs = 30_000,
   what = 'condition',
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -105,5 +108,27 @@ export async function waitFor<T>(
     if (value !== undefined && value !== false) return value;
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/**
+ * started starts a proxy-side config client and waits for its first snapshot, failing with the
+ * client's state after `timeoutMs` rather than waiting forever (a client retries without end).
+ */
+export async function started(
+  client: { start(): Promise<void>; readonly state: string },
+  timeoutMs = 30_000,
+): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`no first snapshot within ${timeoutMs} ms (client ${client.state})`)),
+      timeoutMs,
+    );
+  });
+  try {
+    await Promise.race([client.start(), late]);
+  } finally {
+    clearTimeout(timer);
   }
 }

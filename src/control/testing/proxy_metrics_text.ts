@@ -33,10 +33,28 @@ function labelText(names: string[], values: string[], extra?: string): string {
   return parts.length ? `{${parts.join(',')}}` : '';
 }
 
-/** ProxyMetricsText records finished requests the way one sidecar counts them. */
+/** What a request is labelled with beyond its direction, cluster and peer (current sidecars). */
+export interface RequestDetail {
+  /** inbound: the caller's node id (`<name>.<namespace>`); outbound: the instance that answered. */
+  instance?: string;
+  /** outbound: the route's virtual host, `<fqdn>:<port>`. */
+  virtualHost?: string;
+}
+
+/**
+ * ProxyMetricsText records finished requests the way one sidecar counts them. By default in the
+ * first sidecar format (peer labels on the counter only, one histogram per direction and cluster);
+ * with `{ peerLabels: true }` as today's sidecar renders them (virtual host, peer and instance
+ * labels on the counter and the histogram).
+ */
 export class ProxyMetricsText {
   readonly #requests = new Map<string, { labels: string[]; value: number }>();
   readonly #durations = new Map<string, Histogram>();
+  readonly #peerLabels: boolean;
+
+  constructor(options: { peerLabels?: boolean } = {}) {
+    this.#peerLabels = options.peerLabels ?? false;
+  }
 
   /**
    * record counts one finished request: inbound with the caller's SPIFFE ID as `peer`, outbound with
@@ -49,18 +67,25 @@ export class ProxyMetricsText {
     code: number,
     latencyUs: number,
     reason = '',
+    detail: RequestDetail = {},
   ): void {
-    const labels =
-      direction === 'inbound'
-        ? [direction, cluster, peer, '', String(code), reason]
-        : [direction, cluster, '', peer, String(code), reason];
+    const instance = detail.instance ?? '';
+    const series = this.#peerLabels
+      ? direction === 'inbound'
+        ? [direction, cluster, '', peer, instance, '', '']
+        : [direction, cluster, detail.virtualHost ?? '', '', '', peer, instance]
+      : direction === 'inbound'
+        ? [direction, cluster, peer, '']
+        : [direction, cluster, '', peer];
+    const labels = [...series, String(code), reason];
     const key = labels.join('\u0000');
     const counter = this.#requests.get(key) ?? { labels, value: 0 };
     counter.value++;
     this.#requests.set(key, counter);
-    const hKey = `${direction}\u0000${cluster}`;
+    const hLabels = this.#peerLabels ? series : [direction, cluster];
+    const hKey = hLabels.join('\u0000');
     const h = this.#durations.get(hKey) ?? {
-      labels: [direction, cluster],
+      labels: hLabels,
       counts: BUCKETS_US.map(() => 0).concat(0),
       sumUs: 0,
       count: 0,
@@ -84,14 +109,17 @@ export class ProxyMetricsText {
       '# HELP meshplane_proxy_requests_total Requests finished, by direction, cluster, peer, status code and local-reply reason.',
       '# TYPE meshplane_proxy_requests_total counter',
     ];
-    const names = ['direction', 'cluster', 'source_identity', 'destination_service', 'code', 'reason'];
+    const peerNames = this.#peerLabels
+      ? ['virtual_host', 'source_identity', 'source_instance', 'destination_service', 'destination_instance']
+      : ['source_identity', 'destination_service'];
+    const names = ['direction', 'cluster', ...peerNames, 'code', 'reason'];
     for (const { labels, value } of this.#requests.values())
       out.push(`meshplane_proxy_requests_total${labelText(names, labels)} ${value}`);
     out.push(
       '# HELP meshplane_proxy_request_duration_seconds Time from the request head to the last response byte, per cluster.',
       '# TYPE meshplane_proxy_request_duration_seconds histogram',
     );
-    const hNames = ['direction', 'cluster'];
+    const hNames = this.#peerLabels ? ['direction', 'cluster', ...peerNames] : ['direction', 'cluster'];
     for (const h of this.#durations.values()) {
       let cumulative = 0;
       h.counts.forEach((c, i) => {

@@ -24,9 +24,12 @@ export interface ReadLogOptions {
 export async function* readLog(path: string, options: ReadLogOptions): AsyncGenerator<Uint8Array> {
   const handle = await open(path, 'r');
   try {
-    let offset = options.tail === undefined ? 0 : await tailOffset(handle, options.tail);
-    for (;;) {
-      const { size } = await handle.stat();
+    // The first read stops where the file ended when the tail was found: lines appended meanwhile
+    // are not part of "the last N lines" (they come next when following).
+    let { size } = await handle.stat();
+    let offset = options.tail === undefined ? 0 : await tailOffset(handle, options.tail, size);
+    for (let first = true; ; first = false) {
+      if (!first) ({ size } = await handle.stat());
       if (size < offset) offset = 0; // truncated
       while (offset < size) {
         const buffer = Buffer.alloc(Math.min(64 * 1024, size - offset));
@@ -48,8 +51,11 @@ export async function* readLog(path: string, options: ReadLogOptions): AsyncGene
 }
 
 /** tailOffset finds where the last `lines` lines start, reading backwards in blocks. */
-async function tailOffset(handle: Awaited<ReturnType<typeof open>>, lines: number): Promise<number> {
-  const { size } = await handle.stat();
+async function tailOffset(
+  handle: Awaited<ReturnType<typeof open>>,
+  lines: number,
+  size: number,
+): Promise<number> {
   if (lines === 0) return size;
   let position = size;
   let newlines = 0;

@@ -69,7 +69,7 @@ async function setup(t: { after: (fn: () => Promise<void>) => void }, range: str
   return { platform, binding, stateDir, records };
 }
 
-async function until<T>(what: string, check: () => T | undefined | false, timeoutMs = 8000): Promise<T> {
+async function until<T>(what: string, check: () => T | undefined | false, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = check();
@@ -212,7 +212,7 @@ test('the platform follows a log as it grows', async (t) => {
   );
 });
 
-test('killing the mesh process with SIGKILL still stops its workloads', async () => {
+test('killing the mesh process with SIGKILL still stops its workloads', async (t) => {
   const stateDir = await mkdtemp(join(tmpdir(), 'meshplane-orphan-'));
   const child = spawn(
     process.execPath,
@@ -221,6 +221,15 @@ test('killing the mesh process with SIGKILL still stops its workloads', async ()
       stdio: ['ignore', 'pipe', 'inherit'],
     },
   );
+  // Whatever fails below, the child (and so, through its watchdog, its workloads) goes away.
+  t.after(async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const gone = new Promise((r) => child.once('exit', r));
+      child.kill('SIGKILL');
+      await gone;
+    }
+    await rm(stateDir, { recursive: true, force: true });
+  });
   const line = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (c: Buffer) => {
@@ -232,8 +241,7 @@ test('killing the mesh process with SIGKILL still stops its workloads', async ()
   const { appPid } = JSON.parse(line) as { appPid: number };
   assert.ok(alive(appPid));
   child.kill('SIGKILL');
-  await until('the app to be reaped', () => !alive(appPid), 6000);
-  await rm(stateDir, { recursive: true, force: true });
+  await until('the app to be reaped', () => !alive(appPid), 15_000);
 });
 
 function alive(pid: number): boolean {

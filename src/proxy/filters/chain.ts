@@ -22,6 +22,8 @@ export interface RequestInfo extends RequestView {
   readonly authority: string;
   /** the peer's SPIFFE ID on inbound; empty on outbound. */
   readonly peer: string;
+  /** the peer's instance (node id from its certificate) on inbound; empty on outbound or when unknown. */
+  readonly peerInstance: string;
 }
 
 /** Decision is where a request goes and under which policy. */
@@ -55,7 +57,7 @@ function pickCluster(route: Route, metrics: ProxyMetrics): Decision {
   const cluster = route.pickCluster();
   return {
     cluster,
-    stats: (cluster.outboundStats ??= metrics.forRequests('outbound', cluster.name, cluster.service)),
+    stats: route.statsFor(cluster, metrics),
     timeoutMs: route.timeoutMs,
     retry: route.retry,
     budget: route.budget,
@@ -67,13 +69,18 @@ function authorize(snapshot: Snapshot, req: RequestInfo): void {
     throw new ProxyError(ProxyErrorCode.AccessDenied, `${req.peer} may not ${req.method} ${req.path}`);
 }
 
-function localCluster(snapshot: Snapshot, listener: Listener, peer: string, metrics: ProxyMetrics): Decision {
+function localCluster(
+  snapshot: Snapshot,
+  listener: Listener,
+  req: RequestInfo,
+  metrics: ProxyMetrics,
+): Decision {
   const cluster = snapshot.clusters.get(listener.local_cluster);
   if (!cluster)
     throw new ProxyError(ProxyErrorCode.NoHealthyUpstream, `no local cluster ${listener.local_cluster}`);
   return {
     cluster,
-    stats: metrics.forRequests('inbound', cluster.name, peer),
+    stats: metrics.forRequests('inbound', cluster.name, req.peer, { peerInstance: req.peerInstance }),
     timeoutMs: 0,
     retry: INBOUND_RETRY,
     budget: undefined,
@@ -114,7 +121,10 @@ export function decideInbound(
   try {
     authorize(snapshot, req);
   } catch (e) {
-    throw new ChainError(e as ProxyError, metrics.forRequests('inbound', listener.local_cluster, req.peer));
+    throw new ChainError(
+      e as ProxyError,
+      metrics.forRequests('inbound', listener.local_cluster, req.peer, { peerInstance: req.peerInstance }),
+    );
   }
-  return localCluster(snapshot, listener, req.peer, metrics);
+  return localCluster(snapshot, listener, req, metrics);
 }

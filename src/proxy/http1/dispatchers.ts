@@ -16,7 +16,7 @@ import type { ListenerContext } from '../listeners/context.js';
 import type { RequestStats } from '../metrics/proxy_metrics.js';
 import { openTunnel } from '../tcp/tunnel.js';
 import type { ExchangeDeps, Http1Target } from './exchange.js';
-import { type RequestHead, findHeader } from './parser.js';
+import { type RequestHead, findHeaderValues } from './parser.js';
 import { type Dispatch, type Http1Dispatcher, Http1ServerConnection } from './server_connection.js';
 import { sniffTunnel } from '../tcp/sniff.js';
 import type { Socket } from 'node:net';
@@ -29,17 +29,18 @@ class HeadView implements RequestInfo {
   constructor(
     private readonly head: RequestHead,
     readonly authority: string,
-    pathAndQuery: string,
+    readonly target: string,
     readonly peer: string,
+    readonly peerInstance = '',
   ) {
-    const q = pathAndQuery.indexOf('?');
-    this.path = q < 0 ? pathAndQuery : pathAndQuery.slice(0, q);
+    const q = target.indexOf('?');
+    this.path = q < 0 ? target : target.slice(0, q);
   }
   get method(): string {
     return this.head.method;
   }
-  header(name: string): string | undefined {
-    return findHeader(this.head.block, name);
+  headerValues(name: string): string[] {
+    return findHeaderValues(this.head.block, name);
   }
 }
 
@@ -210,7 +211,9 @@ export class InboundHttp1Dispatcher extends BaseDispatcher {
   dispatch(head: RequestHead, conn: Http1ServerConnection): Dispatch {
     const snapshot = this.ctx.snapshot();
     const listener = this.ctx.config();
-    const stats = this.ctx.metrics.forRequests('inbound', listener.local_cluster, conn.peer);
+    const stats = this.ctx.metrics.forRequests('inbound', listener.local_cluster, conn.peer, {
+      peerInstance: conn.peerInstance,
+    });
     if (head.method === 'CONNECT') {
       const e = new ProxyError(
         ProxyErrorCode.ConnectNotAllowed,
@@ -231,7 +234,12 @@ export class InboundHttp1Dispatcher extends BaseDispatcher {
     }
     let d: Decision;
     try {
-      d = decideInbound(snapshot, listener, new HeadView(head, authority, path, conn.peer), this.ctx.metrics);
+      d = decideInbound(
+        snapshot,
+        listener,
+        new HeadView(head, authority, path, conn.peer, conn.peerInstance),
+        this.ctx.metrics,
+      );
     } catch (e) {
       return this.reply(head, e, stats);
     }

@@ -469,8 +469,8 @@ export class Exchange implements UpstreamUser {
     this.timer?.cancel();
     this.tryTimer?.cancel();
     const us = Math.round((this.deps.clock.now() - this.startMs) * 1000);
-    this.target.stats.done(status, reason, us);
     const ep = this.endpoint;
+    this.target.stats.done(status, reason, us, ep?.instance);
     this.deps.onAccess?.(
       this.head,
       status,

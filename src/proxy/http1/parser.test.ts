@@ -1,7 +1,14 @@
 // Unit tests of the HTTP/1.1 head parsers and body framing.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { BodyFramer, ParseError, findHeader, parseRequestHead, parseResponseHead } from './parser.js';
+import {
+  BodyFramer,
+  ParseError,
+  findHeader,
+  findHeaderValues,
+  parseRequestHead,
+  parseResponseHead,
+} from './parser.js';
 
 const req = (s: string, dropXfcc = false) => parseRequestHead(Buffer.from(s, 'latin1'), dropXfcc);
 
@@ -95,9 +102,11 @@ test('BodyFramer counts Content-Length bodies and leaves close-delimited ones op
   assert.equal(new BodyFramer('none').done, true);
 });
 
-test('findHeader reads a header by lower-case name, joining repeats', () => {
+test('findHeader reads a header by lower-case name, joining repeats; findHeaderValues keeps them apart', () => {
   const block = 'Host: a\r\nX-User: alice\r\nx-user: bob\r\nX-Username: no\r\n';
   assert.equal(findHeader(block, 'x-user'), 'alice, bob');
   assert.equal(findHeader(block, 'host'), 'a');
   assert.equal(findHeader(block, 'missing'), undefined);
+  assert.deepEqual(findHeaderValues(block, 'x-user'), ['alice', 'bob']);
+  assert.deepEqual(findHeaderValues(block, 'missing'), []);
 });

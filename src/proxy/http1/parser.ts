@@ -347,7 +347,13 @@ export function parseResponseHead(buf: Buffer): ResponseHead | undefined {
 
 /** findHeader returns a header's value from a raw block (repeated headers joined by ", "). */
 export function findHeader(block: string, name: string): string | undefined {
-  let found: string | undefined;
+  const values = findHeaderValues(block, name);
+  return values.length === 0 ? undefined : values.join(', ');
+}
+
+/** findHeaderValues returns the value of every field line of a header in a raw block, in order. */
+export function findHeaderValues(block: string, name: string): string[] {
+  const found: string[] = [];
   let pos = 0;
   const lower = block.toLowerCase();
   for (;;) {
@@ -355,8 +361,7 @@ export function findHeader(block: string, name: string): string | undefined {
     if (at < 0) return found;
     const eol = block.indexOf('\r\n', at);
     if ((at === 0 || block.charCodeAt(at - 1) === 10) && block.charCodeAt(at + name.length) === 58) {
-      const v = value(block, at + name.length, eol);
-      found = found === undefined ? v : `${found}, ${v}`;
+      found.push(value(block, at + name.length, eol));
     }
     pos = eol < 0 ? lower.length : eol;
   }

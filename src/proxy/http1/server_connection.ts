@@ -74,6 +74,8 @@ export class Http1ServerConnection implements Downstream {
     initial?: Buffer,
     /** SPIFFE ID of the peer on inbound mTLS connections; empty on outbound. */
     readonly peer = '',
+    /** the peer's instance (node id) from its certificate on inbound; empty on outbound. */
+    readonly peerInstance = '',
   ) {
     socket.on('data', this.onData);
     socket.on('drain', this.onDrain);

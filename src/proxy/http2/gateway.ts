@@ -46,31 +46,52 @@ function copyHeaders(h: IncomingHttpHeaders, skip: ReadonlySet<string>): Outgoin
   return out;
 }
 
+/**
+ * copyRawHeaders copies request header fields as received (name, value, …), a field sent several
+ * times staying several fields: the parsed object joins them into one value, which would change
+ * what header matches see at the next hop.
+ */
+function copyRawHeaders(raw: readonly string[], skip: ReadonlySet<string>): OutgoingHttpHeaders {
+  const out: OutgoingHttpHeaders = {};
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const k = raw[i]!;
+    if (k.charCodeAt(0) === 58 || HOP.has(k) || skip.has(k)) continue;
+    const v = raw[i + 1]!;
+    const prev = out[k];
+    out[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [String(prev), v];
+  }
+  return out;
+}
+
 const NONE = new Set<string>();
 const INBOUND_SKIP = new Set([XFCC_HEADER]);
 
 class StreamView implements RequestInfo {
   readonly path: string;
   constructor(
-    private readonly headers: IncomingHttpHeaders,
+    /** name, value, name, value…: each header field as received (the parsed object joins repeats). */
+    private readonly rawHeaders: readonly string[],
     readonly method: string,
     readonly authority: string,
-    pathAndQuery: string,
+    readonly target: string,
     readonly peer: string,
+    readonly peerInstance: string,
   ) {
-    const q = pathAndQuery.indexOf('?');
-    this.path = q < 0 ? pathAndQuery : pathAndQuery.slice(0, q);
+    const q = target.indexOf('?');
+    this.path = q < 0 ? target : target.slice(0, q);
   }
-  header(name: string): string | undefined {
-    const v = this.headers[name];
-    return Array.isArray(v) ? v.join(', ') : v;
+  headerValues(name: string): readonly string[] {
+    const out: string[] = [];
+    const raw = this.rawHeaders;
+    for (let i = 0; i + 1 < raw.length; i += 2) if (raw[i] === name) out.push(raw[i + 1]!);
+    return out;
   }
 }
 
 export class Http2Gateway {
   private readonly server: Http2Server;
-  private readonly peers = new WeakMap<ServerHttp2Session, string>();
-  private pendingPeer = '';
+  private readonly peers = new WeakMap<ServerHttp2Session, { peer: string; instance: string }>();
+  private pendingPeer = { peer: '', instance: '' };
   private readonly sessions = new Set<ServerHttp2Session>();
 
   constructor(
@@ -84,19 +105,21 @@ export class Http2Gateway {
       s.on('close', () => this.sessions.delete(s));
       s.on('error', () => {});
     });
-    this.server.on('stream', (stream, headers, flags: number) =>
-      this.onStream(stream, headers, (flags & constants.NGHTTP2_FLAG_END_STREAM) !== 0),
+    this.server.on(
+      'stream',
+      (stream: ServerHttp2Stream, headers: IncomingHttpHeaders, flags: number, rawHeaders: string[]) =>
+        this.onStream(stream, headers, (flags & constants.NGHTTP2_FLAG_END_STREAM) !== 0, rawHeaders),
     );
   }
 
   /** accept takes over a socket whose first bytes (`initial`, already read) are the HTTP/2 preface. */
-  accept(socket: Socket, peer: string, initial?: Buffer): void {
+  accept(socket: Socket, peer: string, initial?: Buffer, peerInstance = ''): void {
     // Paused, so nothing more is read into JS before the HTTP/2 session takes the socket over.
     socket.pause();
     if (initial && initial.length > 0) socket.unshift(initial);
-    this.pendingPeer = peer;
+    this.pendingPeer = { peer, instance: peerInstance };
     this.server.emit('connection', socket);
-    this.pendingPeer = '';
+    this.pendingPeer = { peer: '', instance: '' };
   }
 
   /** close ends every session gracefully (open streams finish). */
@@ -104,17 +127,25 @@ export class Http2Gateway {
     for (const s of this.sessions) s.close();
   }
 
-  private onStream(stream: ServerHttp2Stream, headers: IncomingHttpHeaders, noBody: boolean): void {
+  private onStream(
+    stream: ServerHttp2Stream,
+    headers: IncomingHttpHeaders,
+    noBody: boolean,
+    rawHeaders: readonly string[],
+  ): void {
     const ctx = this.ctx;
     const start = ctx.clock.now();
     const method = String(headers[':method'] ?? 'GET');
     const path = String(headers[':path'] ?? '/');
     const authority = String(headers[':authority'] ?? headers.host ?? '');
-    const peer = this.peers.get(stream.session as ServerHttp2Session) ?? '';
+    const { peer, instance: peerInstance } = this.peers.get(stream.session as ServerHttp2Session) ?? {
+      peer: '',
+      instance: '',
+    };
     const isGrpc = String(headers['content-type'] ?? '').startsWith('application/grpc');
     stream.on('error', () => {});
     let decision: Decision;
-    const view = new StreamView(headers, method, authority, path, peer);
+    const view = new StreamView(rawHeaders, method, authority, path, peer, peerInstance);
     try {
       decision =
         this.direction === 'outbound'
@@ -127,7 +158,7 @@ export class Http2Gateway {
       (ce.stats ?? ctx.metrics.forRequests(this.direction, '', '')).done(r.status, r.reason, 0);
       return;
     }
-    const out = copyHeaders(headers, this.direction === 'inbound' ? INBOUND_SKIP : NONE);
+    const out = copyRawHeaders(rawHeaders, this.direction === 'inbound' ? INBOUND_SKIP : NONE);
     out[':method'] = method;
     out[':path'] = path;
     out[':authority'] = authority;
@@ -225,8 +256,8 @@ class StreamForward {
     if (this.done) return;
     this.done = true;
     const us = Math.round((this.ctx.clock.now() - this.start) * 1000);
-    this.d.stats.done(status, reason, us);
     const ep = this.last;
+    this.d.stats.done(status, reason, us, ep?.instance);
     this.ctx.accessLog?.({
       listener: this.ctx.name,
       protocol: 'HTTP/2',

@@ -4,10 +4,12 @@
  *   apart by the HTTP/2 preface.
  * - InboundListener: mTLS only, client certificates required and verified against the trust bundle;
  *   ALPN picks h2, http/1.1 or meshplane-tcp. The certificate is hot-swapped on rotation.
- * - TcpListener: opaque bytes to the listener's tcp_cluster.
+ * - TcpListener: opaque bytes to the listener's tcp_cluster, or to one of its weighted tcp_clusters
+ *   chosen per connection (SMI TrafficSplit for TCP).
  * @module
  */
 import { type Server, type Socket, createServer as createNetServer } from 'node:net';
+import type { Listener } from '../../config/index.js';
 import { type TLSSocket, createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
 import { ProxyError, ProxyErrorCode } from '../errors.js';
 import { InboundHttp1Dispatcher, OutboundHttp1Dispatcher } from '../http1/dispatchers.js';
@@ -107,16 +109,17 @@ export class InboundListener implements RunningListener {
         socket.destroy();
         return;
       }
+      const instance = peerInstance(socket);
       const alpn = socket.alpnProtocol;
-      if (alpn === ALPN_H2) this.gateway.accept(socket, peer);
-      else if (alpn === ALPN_TCP) this.tcp(ctx, socket, peer);
-      else new Http1ServerConnection(socket, dispatcher, undefined, peer);
+      if (alpn === ALPN_H2) this.gateway.accept(socket, peer, undefined, instance);
+      else if (alpn === ALPN_TCP) this.tcp(ctx, socket, peer, instance);
+      else new Http1ServerConnection(socket, dispatcher, undefined, peer, instance);
     });
     // Rotation: new handshakes use the new certificate; open connections keep theirs.
     this.unsubscribe = ctx.identity.onChange((opts) => this.server.setSecureContext(opts));
   }
 
-  private tcp(ctx: ListenerContext, socket: TLSSocket, peer: string): void {
+  private tcp(ctx: ListenerContext, socket: TLSSocket, peer: string, instance: string): void {
     const snapshot = ctx.snapshot();
     const cluster = snapshot.clusters.get(ctx.config().local_cluster);
     if (!cluster) {
@@ -125,7 +128,9 @@ export class InboundListener implements RunningListener {
     }
     const port = cluster.endpoints[0]?.port ?? 0;
     if (snapshot.authorizer.allowTcp(peer, port) === undefined) {
-      ctx.metrics.forRequests('inbound', cluster.name, peer).done(0, 'access_denied', 0);
+      ctx.metrics
+        .forRequests('inbound', cluster.name, peer, { peerInstance: instance })
+        .done(0, 'access_denied', 0);
       ctx.localReply({
         listener: ctx.name,
         method: 'TCP',
@@ -153,13 +158,42 @@ export class InboundListener implements RunningListener {
   }
 }
 
+/**
+ * peerInstance reads the caller's instance from its verified certificate: the mesh CA writes the
+ * instance's node id (`<workload>-<replica>.<namespace>`) as the subject CN. Metrics only; access
+ * decisions use the SPIFFE ID.
+ */
+function peerInstance(socket: TLSSocket): string {
+  const cn = socket.getPeerCertificate().subject?.CN;
+  return typeof cn === 'string' ? cn : '';
+}
+
+/**
+ * tcpClusterFor names the cluster a new TCP connection goes to: one of `tcp_clusters` drawn with
+ * probability weight / sum of weights (weight 0 never), or `tcp_cluster` when that list is empty.
+ */
+export function tcpClusterFor(listener: Listener, random: () => number = Math.random): string {
+  const entries = listener.tcp_clusters;
+  if (entries.length === 0) return listener.tcp_cluster;
+  let total = 0;
+  for (const e of entries) total += e.weight;
+  let r = random() * total;
+  for (const e of entries) {
+    if (e.weight === 0) continue;
+    if (r < e.weight) return e.cluster;
+    r -= e.weight;
+  }
+  // Rounding at the top end: the last entry that can be chosen.
+  return entries.findLast((e) => e.weight > 0)?.cluster ?? listener.tcp_cluster;
+}
+
 export class TcpListener implements RunningListener {
   readonly server: Server;
 
   constructor(ctx: ListenerContext) {
     this.server = createNetServer({ allowHalfOpen: true, noDelay: true }, (socket) => {
       track(ctx, socket);
-      const cluster = ctx.snapshot().clusters.get(ctx.config().tcp_cluster);
+      const cluster = ctx.snapshot().clusters.get(tcpClusterFor(ctx.config()));
       if (!cluster) {
         socket.destroy();
         return;

@@ -1,7 +1,9 @@
 /**
  * ProxyMetrics: every metric the sidecar exports on /stats/prometheus, named in one style
  * (`meshplane_proxy_<what>_<unit>`). docs/proxy.md lists them; the SMI TrafficMetrics API reads
- * requests_total (source_identity on inbound, destination_service on outbound).
+ * requests_total and request_duration_seconds: on inbound the caller's source_identity (SPIFFE ID)
+ * and source_instance (the node id in its certificate's CN), on outbound the destination_service and
+ * the destination_instance that answered, so edges get per-pod counts and latencies.
  * @module
  */
 import {
@@ -16,26 +18,42 @@ import {
 /** Direction of a request as seen by this proxy. */
 export type Direction = 'inbound' | 'outbound';
 
-/** RequestStats is what one (direction, cluster, peer) pair records per finished request. */
+/**
+ * RequestStats is what one (direction, cluster, peer) records per finished request. On outbound the
+ * series are also kept per destination instance (the endpoint that answered), so that the mesh can
+ * tell pod-to-pod edges apart; the peer instance of inbound requests is part of the peer.
+ */
 export class RequestStats {
   private readonly codes = new Map<string, Counter>();
+  private readonly latencies = new Map<string, LatencyRecorder>();
 
   constructor(
-    private readonly family: Family<Counter>,
+    private readonly requests: Family<Counter>,
+    private readonly duration: Family<PrometheusHistogram>,
+    /** direction, cluster, virtual_host, source_identity, source_instance, destination_service. */
     private readonly labels: readonly string[],
-    readonly latency: LatencyRecorder,
+    private readonly perDestination: boolean,
   ) {}
 
-  /** done counts one finished request with its status code and (for local replies) reason. */
-  done(status: number, reason: string, latencyUs: number): void {
-    const key = reason === '' ? String(status) : `${status}|${reason}`;
+  /**
+   * done counts one finished request with its status code, (for local replies) reason and, on
+   * outbound, the instance of the endpoint that served it ('' when none did).
+   */
+  done(status: number, reason: string, latencyUs: number, destinationInstance = ''): void {
+    const instance = this.perDestination ? destinationInstance : '';
+    const key = `${instance}|${status}|${reason}`;
     let c = this.codes.get(key);
     if (!c) {
-      c = this.family.get(...this.labels, String(status), reason);
+      c = this.requests.get(...this.labels, instance, String(status), reason);
       this.codes.set(key, c);
     }
     c.value++;
-    this.latency.record(latencyUs);
+    let h = this.latencies.get(instance);
+    if (!h) {
+      h = this.duration.get(...this.labels, instance);
+      this.latencies.set(instance, h);
+    }
+    h.record(latencyUs);
   }
 }
 
@@ -44,12 +62,30 @@ export class ProxyMetrics {
   readonly requests = this.registry.counter(
     'meshplane_proxy_requests_total',
     'Requests finished, by direction, cluster, peer, status code and local-reply reason.',
-    ['direction', 'cluster', 'source_identity', 'destination_service', 'code', 'reason'],
+    [
+      'direction',
+      'cluster',
+      'virtual_host',
+      'source_identity',
+      'source_instance',
+      'destination_service',
+      'destination_instance',
+      'code',
+      'reason',
+    ],
   );
   readonly duration = this.registry.histogram(
     'meshplane_proxy_request_duration_seconds',
-    'Time from the request head to the last response byte, per cluster.',
-    ['direction', 'cluster'],
+    'Time from the request head to the last response byte, by direction, cluster and peer.',
+    [
+      'direction',
+      'cluster',
+      'virtual_host',
+      'source_identity',
+      'source_instance',
+      'destination_service',
+      'destination_instance',
+    ],
   );
   readonly downstreamTotal = this.registry.counter(
     'meshplane_proxy_downstream_connections_total',
@@ -142,14 +178,28 @@ export class ProxyMetrics {
 
   private readonly requestStats = new Map<string, RequestStats>();
 
-  /** forRequests returns the per-(direction, cluster, peer) recorder, creating it once. */
-  forRequests(direction: Direction, cluster: string, peer: string): RequestStats {
-    const key = `${direction}\u0000${cluster}\u0000${peer}`;
+  /**
+   * forRequests returns the recorder of one (direction, cluster, peer), creating it once. The peer is
+   * the caller on inbound (SPIFFE ID, and its instance: the node id its certificate names) and the
+   * destination service FQDN on outbound, where the route's virtual host (the service the app asked
+   * for: a TrafficSplit's apex) is kept too.
+   */
+  forRequests(
+    direction: Direction,
+    cluster: string,
+    peer: string,
+    detail: { peerInstance?: string; virtualHost?: string } = {},
+  ): RequestStats {
+    const instance = detail.peerInstance ?? '';
+    const vhost = detail.virtualHost ?? '';
+    const key = `${direction}\u0000${cluster}\u0000${peer}\u0000${instance}\u0000${vhost}`;
     let s = this.requestStats.get(key);
     if (!s) {
       const labels =
-        direction === 'inbound' ? [direction, cluster, peer, ''] : [direction, cluster, '', peer];
-      s = new RequestStats(this.requests, labels, this.duration.get(direction, cluster));
+        direction === 'inbound'
+          ? [direction, cluster, vhost, peer, instance, '']
+          : [direction, cluster, vhost, '', '', peer];
+      s = new RequestStats(this.requests, this.duration, labels, direction === 'outbound');
       this.requestStats.set(key, s);
     }
     return s;

@@ -1,6 +1,8 @@
 /**
- * RequestMatcher: a compiled RouteMatch (path regex anchored at the start, methods, headers ANDed),
- * shared by route selection and authorization policies.
+ * RequestMatcher: a compiled RouteMatch (path regex anchored at the start of the request target,
+ * query included; methods; headers ANDed, a repeated header matching when one of its values does),
+ * shared by route selection and authorization policies. These are SMI's HTTPRouteGroup semantics:
+ * `pathRegex` matches the request URI, not only its path.
  * @module
  */
 import type { RouteMatch } from '../../config/index.js';
@@ -8,13 +10,15 @@ import type { RouteMatch } from '../../config/index.js';
 /** RequestView is the part of a request that routing and policy look at. */
 export interface RequestView {
   readonly method: string;
-  /** path without the query string. */
+  /** path without the query string (for messages and logs). */
   readonly path: string;
-  /** header returns the value of a lower-case header name (repeated headers joined by ", "). */
-  header(name: string): string | undefined;
+  /** the request target in origin form, query included: what path_regex matches. */
+  readonly target: string;
+  /** headerValues returns every value of a lower-case header name, one per field (line). */
+  headerValues(name: string): readonly string[];
 }
 
-/** compilePathRegex anchors a path regex at the start of the path (SMI pathRegex semantics). */
+/** compilePathRegex anchors a path regex at the start of the request target (SMI pathRegex semantics). */
 export function compilePathRegex(source: string): RegExp {
   return new RegExp(`^(?:${source})`);
 }
@@ -47,10 +51,9 @@ export class RequestMatcher {
 
   matches(req: RequestView): boolean {
     if (this.methods && !this.methods.has(req.method)) return false;
-    if (this.path && !this.path.test(req.path)) return false;
+    if (this.path && !this.path.test(req.target)) return false;
     for (const h of this.headers) {
-      const v = req.header(h.name);
-      if (v === undefined || !h.re.test(v)) return false;
+      if (!req.headerValues(h.name).some((v) => h.re.test(v))) return false;
     }
     return true;
   }

@@ -1,5 +1,6 @@
 // DomainRouter and RequestMatcher: exact domains with the :80 rules, first matching route, path
-// regex anchored at the start, methods with "*", headers ANDed, and weighted cluster splits.
+// regex anchored at the start of the target (query included), methods with "*", headers ANDed and
+// matched value by value, weighted cluster splits, and weighted TCP clusters per connection.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Cluster as ClusterConfig, RouteTable } from '../../config/index.js';
@@ -9,6 +10,7 @@ import { FakeClock } from '../testing/fake_clock.js';
 import { Cluster } from '../upstream/cluster.js';
 import { type RequestView, RequestMatcher } from './match.js';
 import { DomainRouter } from './router.js';
+import { tcpClusterFor } from '../listeners/listeners.js';
 
 const clock = new FakeClock();
 const clusters = new Map(
@@ -18,8 +20,17 @@ const clusters = new Map(
   ]),
 );
 
-function req(method: string, path: string, headers: Record<string, string> = {}): RequestView {
-  return { method, path, header: (n) => headers[n] };
+function req(method: string, target: string, headers: Record<string, string | string[]> = {}): RequestView {
+  const q = target.indexOf('?');
+  return {
+    method,
+    target,
+    path: q < 0 ? target : target.slice(0, q),
+    headerValues: (n: string) => {
+      const v = headers[n];
+      return v === undefined ? [] : Array.isArray(v) ? v : [v];
+    },
+  };
 }
 
 const table = normalizeProxyConfig({
@@ -110,4 +121,48 @@ test('an empty match or "*" accepts every method', () => {
     new RequestMatcher({ path_regex: '', methods: ['get'], headers: [] }).matches(req('GET', '/z')),
     true,
   );
+});
+
+test('path regexes see the query string, as SMI pathRegex matches the request URI', () => {
+  const m = new RequestMatcher({ path_regex: '/search\\?q=mesh', methods: [], headers: [] });
+  assert.equal(m.matches(req('GET', '/search?q=mesh&page=2')), true);
+  assert.equal(m.matches(req('GET', '/search?q=other')), false);
+  assert.equal(m.matches(req('GET', '/search')), false);
+  const prefix = new RequestMatcher({ path_regex: '/search', methods: [], headers: [] });
+  assert.equal(prefix.matches(req('GET', '/search?q=x')), true);
+});
+
+test('a header sent several times matches when one of its values does, not their joined text', () => {
+  const m = new RequestMatcher({ path_regex: '', methods: [], headers: [{ name: 'x-user', value_regex: 'bob' }] });
+  assert.equal(m.matches(req('GET', '/', { 'x-user': ['alice', 'bob'] })), true);
+  assert.equal(m.matches(req('GET', '/', { 'x-user': ['alice', 'carol'] })), false);
+  const joined = new RequestMatcher({ path_regex: '', methods: [], headers: [{ name: 'x-user', value_regex: 'alice, bob' }] });
+  assert.equal(joined.matches(req('GET', '/', { 'x-user': ['alice', 'bob'] })), false);
+  assert.equal(joined.matches(req('GET', '/', { 'x-user': 'alice, bob' })), true);
+}); // prettier-ignore
+
+test('TCP listeners pick one of tcp_clusters per connection by weight; weight 0 never', () => {
+  const listener = normalizeProxyConfig({
+    listeners: [
+      {
+        name: 'tcp',
+        protocol: 'TCP',
+        direction: 'OUTBOUND',
+        tcp_cluster: 'b',
+        tcp_clusters: [
+          { cluster: 'a', weight: 1 },
+          { cluster: 'c', weight: 0 },
+          { cluster: 'b', weight: 3 },
+        ],
+      },
+    ],
+  }).listeners[0]!;
+  const counts: Record<string, number> = { a: 0, b: 0, c: 0 };
+  for (let i = 0; i < 400; i++) counts[tcpClusterFor(listener, () => (i + 0.5) / 400)]!++;
+  assert.deepEqual(counts, { a: 100, b: 300, c: 0 });
+  assert.equal(
+    tcpClusterFor(listener, () => 0.999999999),
+    'b',
+  );
+  assert.equal(tcpClusterFor({ ...listener, tcp_clusters: [] }), 'b', 'tcp_cluster without the list');
 });

@@ -5,6 +5,7 @@
  */
 import type { RetryPolicy, RouteTable } from '../../config/index.js';
 import type { Clock } from '../clock.js';
+import type { ProxyMetrics, RequestStats } from '../metrics/proxy_metrics.js';
 import type { Cluster } from '../upstream/cluster.js';
 import { RetryBudget } from '../upstream/retry_budget.js';
 import { type RequestView, RequestMatcher } from './match.js';
@@ -25,9 +26,12 @@ export class Route {
   private readonly totalWeight: number;
   /** budget limits this route's retries (ratio of its requests plus a floor per second). */
   readonly budget: RetryBudget;
+  private readonly stats = new Map<Cluster, RequestStats>();
 
   constructor(
     readonly name: string,
+    /** name of the virtual host the route belongs to (the service the app asked for). */
+    readonly virtualHost: string,
     readonly matcher: RequestMatcher,
     private readonly clusters: ReadonlyArray<{ cluster: Cluster; weight: number }>,
     readonly timeoutMs: number,
@@ -48,6 +52,19 @@ export class Route {
       r -= c.weight;
     }
     return cs[cs.length - 1]!.cluster;
+  }
+
+  /**
+   * statsFor is the recorder of the requests this route sends to `cluster`: labelled with the
+   * destination service and the virtual host, so a split's traffic is told apart from direct calls.
+   */
+  statsFor(cluster: Cluster, metrics: ProxyMetrics): RequestStats {
+    let s = this.stats.get(cluster);
+    if (!s) {
+      s = metrics.forRequests('outbound', cluster.name, cluster.service, { virtualHost: this.virtualHost });
+      this.stats.set(cluster, s);
+    }
+    return s;
   }
 }
 
@@ -73,6 +90,7 @@ export class DomainRouter implements Router {
           (r) =>
             new Route(
               r.name,
+              vh.name,
               new RequestMatcher(r.match),
               (r.action?.clusters ?? [])
                 .filter((c) => c.weight > 0 || r.action!.clusters.length === 1)

@@ -133,8 +133,18 @@ export function validateProxyConfig(config: ProxyConfig): void {
       if (!clusters.has(l.local_cluster))
         c.fail(`${f}.local_cluster`, l.local_cluster, 'the name of a cluster in this snapshot');
     } else if (l.protocol === 'TCP') {
-      if (!clusters.has(l.tcp_cluster))
+      if (l.tcp_clusters.length === 0 && !clusters.has(l.tcp_cluster))
         c.fail(`${f}.tcp_cluster`, l.tcp_cluster, 'the name of a cluster in this snapshot');
+      l.tcp_clusters.forEach((wc, j) => {
+        if (!clusters.has(wc.cluster))
+          c.fail(`${f}.tcp_clusters[${j}].cluster`, wc.cluster, 'the name of a cluster in this snapshot');
+      });
+      if (l.tcp_clusters.length > 0 && l.tcp_clusters.every((wc) => wc.weight === 0))
+        c.fail(
+          `${f}.tcp_clusters`,
+          l.tcp_clusters.map((wc) => wc.weight),
+          'at least one weight above 0',
+        );
     } else if (!tables.has(l.route_table)) {
       c.fail(`${f}.route_table`, l.route_table, 'the name of a route table in this snapshot');
     }

@@ -6,7 +6,6 @@
  */
 import type { Cluster as ClusterConfig, OutlierDetection } from '../../config/index.js';
 import type { Clock } from '../clock.js';
-import type { RequestStats } from '../metrics/proxy_metrics.js';
 import type { Counter, Gauge } from '../metrics/registry.js';
 import { type Balancer, LeastRequestBalancer, RoundRobinBalancer } from './balancer.js';
 import type { Endpoint } from './endpoint.js';
@@ -38,8 +37,6 @@ export class Cluster {
   private readonly baseEjectionMs: number;
   private readonly maxEjectionPercent: number;
   private ejectedCount = 0;
-  /** outbound request stats of this cluster, cached by the filter chain. */
-  outboundStats: RequestStats | undefined;
 
   constructor(
     config: ClusterConfig,

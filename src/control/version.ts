@@ -1,0 +1,6 @@
+/** The meshplane version the control plane reports (`GET /v1/status`), read once from package.json. */
+import { readFileSync } from 'node:fs';
+
+export const VERSION: string = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
