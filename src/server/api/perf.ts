@@ -63,7 +63,10 @@ export function perfRoutes(app: Hono, ctx: ApiContext): void {
       page: page.page,
       page_size: page.pageSize,
       total_count: page.totalCount,
-      results: page.items.map((run) => mesheryResult(run)),
+      // Each entry carries its run's whole fortio result, as Meshery's clients expect.
+      results: await Promise.all(
+        page.items.map(async (run) => mesheryResult(run, await ctx.store.getResult(run.id))),
+      ),
     });
   });
 

@@ -215,11 +215,24 @@ test('the results list searches, sorts and pages', async () => {
   const meshery = await h.json<{
     page_size: number;
     total_count: number;
-    results: { meshery_id: string; runner_results: { ActualQPS: number } }[];
+    results: {
+      meshery_id: string;
+      status: string;
+      runner_results: {
+        ActualQPS: number;
+        RetCodes: Record<string, number>;
+        DurationHistogram: { Count: number };
+      };
+    }[];
   }>('/api/perf/results?page=0&pageSize=3&order=p99%20asc');
   assert.equal(meshery.body.page_size, 3);
   assert.ok(meshery.body.total_count >= 6);
   assert.ok(meshery.body.results.every((r) => typeof r.meshery_id === 'string'));
+  // Every completed entry carries its whole fortio result: status codes add up to the request count.
+  for (const r of meshery.body.results.filter((r) => r.status === 'completed')) {
+    const codes = Object.values(r.runner_results.RetCodes).reduce((a, b) => a + b, 0);
+    assert.equal(codes, r.runner_results.DurationHistogram.Count, r.meshery_id);
+  }
 });
 
 test('bad input: 400 naming the field; unknown ids and routes: 404; all in one envelope', async () => {

@@ -24,7 +24,7 @@ export function count(n: number | null | undefined): string {
 export function seconds(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)} ms`;
   const s = ms / 1000;
-  if (s < 120) return `${Number.isInteger(s) ? s : s.toFixed(1)} s`;
+  if (s < 120) return `${s.toFixed(1)} s`;
   const m = Math.floor(s / 60);
   return `${m} min ${Math.round(s - m * 60)} s`;
 }
