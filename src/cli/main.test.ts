@@ -1,19 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildProgram, main, registrarsFor } from './main.js';
-import type { IO } from './io.js';
-
-function captureIO(): IO & { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return {
-    stdout: { write: (s: string) => (out += s) },
-    stderr: { write: (s: string) => (err += s) },
-    env: {},
-    out: () => out,
-    err: () => err,
-  };
-}
+import { captureIO } from './testing/io.js';
 
 test('--version prints the package version', async () => {
   const io = captureIO();

@@ -7,20 +7,8 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
 import { startHttpServer, type TestServer } from '../perf/testing/servers.js';
-import type { IO } from './io.js';
 import { main } from './main.js';
-
-function captureIO(): IO & { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return {
-    stdout: { write: (s: string) => (out += s) },
-    stderr: { write: (s: string) => (err += s) },
-    env: {},
-    out: () => out,
-    err: () => err,
-  };
-}
+import { captureIO } from './testing/io.js';
 
 /** A server that answers after `delayMs`, so latencies have a known floor. */
 const slow = (delayMs: number) =>

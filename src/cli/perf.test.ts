@@ -7,21 +7,8 @@ import { parse } from 'yaml';
 import { decodeHistogram, parseHgrm } from '../stats/index.js';
 import { makeCertificates, type TestCertificates } from '../perf/testing/certs.js';
 import { startHttpServer, startHttpsServer, type TestServer } from '../perf/testing/servers.js';
-import type { IO } from './io.js';
 import { main } from './main.js';
-
-function captureIO(signal?: AbortSignal): IO & { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return {
-    stdout: { write: (s: string) => (out += s) },
-    stderr: { write: (s: string) => (err += s) },
-    env: {},
-    signal,
-    out: () => out,
-    err: () => err,
-  };
-}
+import { captureIO } from './testing/io.js';
 
 let server: TestServer;
 let dir: string;

@@ -7,19 +7,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { TestCa } from '../proxy/testing/ca.js';
 import { freeAddress, idOf, send } from '../proxy/testing/mesh.js';
-import type { IO } from './io.js';
 import { main } from './main.js';
-
-function captureIO(signal?: AbortSignal): IO & { err: () => string } {
-  let err = '';
-  return {
-    stdout: { write: () => true },
-    stderr: { write: (s: string) => (err += s) },
-    env: {},
-    signal,
-    err: () => err,
-  };
-}
+import { captureIO } from './testing/io.js';
 
 const yamlConfig = (version: string, upstreamPort: number) => `
 version: "${version}"

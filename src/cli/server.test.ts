@@ -6,21 +6,8 @@ import { parse as parseYaml } from 'yaml';
 import { Command, CommanderError } from 'commander';
 import { main } from './main.js';
 import { registerPerfRemote } from './perf-remote.js';
-import type { IO } from './io.js';
 import { startHarness, tempDir } from '../server/testing/harness.js';
-
-function captureIO(signal?: AbortSignal): IO & { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return {
-    stdout: { write: (s: string) => (out += s) },
-    stderr: { write: (s: string) => (err += s) },
-    env: {},
-    ...(signal ? { signal } : {}),
-    out: () => out,
-    err: () => err,
-  };
-}
+import { captureIO } from './testing/io.js';
 
 test('meshplane server serves the API until its signal aborts, then closes the store', async () => {
   const dir = tempDir();

@@ -3,20 +3,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { startHarness } from '../server/testing/harness.js';
-import type { IO } from './io.js';
 import { main } from './main.js';
-
-function captureIO(env: Record<string, string> = {}): IO & { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return {
-    stdout: { write: (s: string) => (out += s) },
-    stderr: { write: (s: string) => (err += s) },
-    env,
-    out: () => out,
-    err: () => err,
-  };
-}
+import { captureIO } from './testing/io.js';
 
 test('mesh validate --server uploads the result, which the server lists with its per-spec rows', async () => {
   const h = await startHarness();

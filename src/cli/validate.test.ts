@@ -6,20 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { XMLValidator } from 'fast-xml-parser';
-import type { IO } from './io.js';
 import { main } from './main.js';
-
-function captureIO(env: Record<string, string> = {}): IO & { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return {
-    stdout: { write: (s: string) => (out += s) },
-    stderr: { write: (s: string) => (err += s) },
-    env,
-    out: () => out,
-    err: () => err,
-  };
-}
+import { captureIO } from './testing/io.js';
 
 let dir: string;
 before(async () => {

@@ -6,24 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { main } from '../main.js';
-import type { IO } from '../io.js';
 import { samplesDir } from './local_mesh.js';
 import { isAlive, readMeshRecord } from './state.js';
+import { captureIO } from '../testing/io.js';
 
 const configSidecar = `${process.execPath} ${new URL('../testing/config_sidecar.js', import.meta.url).pathname}`;
-
-function captureIO(signal?: AbortSignal): IO & { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return {
-    stdout: { write: (s: string) => (out += s) },
-    stderr: { write: (s: string) => (err += s) },
-    env: {},
-    ...(signal ? { signal } : {}),
-    out: () => out,
-    err: () => err,
-  };
-}
 
 async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
   const io = captureIO();
