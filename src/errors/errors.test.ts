@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { InvalidInputError, MeshplaneError, isCausedBy } from './index.js';
+import { InvalidInputError, MeshplaneError, isCausedBy, suggestName } from './index.js';
 
 const root = new URL('../../', import.meta.url).pathname;
 
@@ -40,4 +40,12 @@ test('isCausedBy finds a code along the cause chain', () => {
   const outer = new Error('run failed', { cause: inner });
   assert.equal(isCausedBy(outer, 'PERF_ERR_CONNECT'), inner);
   assert.equal(isCausedBy(outer, 'OTHER'), undefined);
+});
+
+test('suggestName finds the closest known field, ignoring case and separators, or nothing', () => {
+  const known = ['endpoint_urls', 'content_type', 'connections'];
+  assert.equal(suggestName('endpoint_url', known), 'endpoint_urls');
+  assert.equal(suggestName('endpointURLs', known), 'endpoint_urls');
+  assert.equal(suggestName('conections', known), 'connections');
+  assert.equal(suggestName('zzz', known), undefined);
 });

@@ -63,3 +63,5 @@ export function isCausedBy(error: unknown, code: string): MeshplaneError | undef
   }
   return undefined;
 }
+
+export { suggestName } from './suggest.js';

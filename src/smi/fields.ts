@@ -4,7 +4,7 @@
  * @module
  */
 import type { ResourceContext } from './errors.js';
-import { suggestName } from './suggest.js';
+import { suggestName } from '../errors/index.js';
 
 /** Raw is a decoded YAML/JSON object. */
 export type Raw = Record<string, unknown>;

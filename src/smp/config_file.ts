@@ -8,7 +8,7 @@ import { smpFromJson } from './codec.js';
 import { validatePerformanceTestConfig } from './config_validate.js';
 import { unknownFieldError } from './errors.js';
 import { isRecord } from './reader.js';
-import { suggestName } from './names.js';
+import { suggestName } from '../errors/index.js';
 import { parseText, type TextFormat } from './text.js';
 import type { PerformanceTestConfig, ServiceMesh } from './types.js';
 

@@ -9,7 +9,8 @@
 import protobuf from 'protobufjs';
 import { InvalidInputError } from '../errors/index.js';
 import { unknownFieldError } from './errors.js';
-import { camelName, suggestName } from './names.js';
+import { camelName } from './names.js';
+import { suggestName } from '../errors/index.js';
 import { TIMESTAMP_TYPE } from './schema.js';
 import { MAX_TIMESTAMP_SECONDS, MIN_TIMESTAMP_SECONDS, parseRfc3339 } from './timestamp.js';
 
