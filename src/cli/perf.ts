@@ -40,6 +40,7 @@ const FLAG_NAMES: FieldNames = {
   requests: '--requests',
   warmup: '--warmup',
   pipeline: '--pipeline',
+  sequencer: '--sequencer',
   timeout: '--timeout',
   tls: '--insecure',
   'tls.ca': '--cacert',
@@ -65,6 +66,7 @@ interface PerfRunFlags {
   contentType?: string;
   timeout?: string;
   pipeline?: string;
+  sequencer?: string;
   insecure?: boolean;
   cacert?: string;
   cert?: string;
@@ -101,6 +103,7 @@ export function toRunOptions(url: string, f: PerfRunFlags): RunOptions {
   set('contentType', f.contentType);
   set('labels', f.labels);
   set('generator', f.generator as RunOptions['generator']);
+  set('sequencer', f.sequencer as RunOptions['sequencer']);
   if (f.openLoop) options.loadModel = 'open';
   if (f.closedLoop) options.loadModel = 'closed';
   if (f.body !== undefined) options.body = f.body;
@@ -215,6 +218,11 @@ export const registerPerf: CommandRegistrar = (
     .option(
       '--pipeline <n>',
       `requests in flight per connection, HTTP/1.1 pipelining (default: ${RUN_DEFAULTS.pipeline})`,
+    )
+    .option(
+      '--sequencer <s>',
+      'how --qps > 0 waits for each send: timer (1 ms ticks, sends up to ~1 ms late, little CPU) or ' +
+        `spin (polls: sends within µs of schedule, costs a core) (default: ${RUN_DEFAULTS.sequencer})`,
     )
     .option('--insecure', 'https: accept any server certificate')
     .option(

@@ -24,6 +24,10 @@ import { emptyErrorCounts, type ErrorKind, type RunResult } from './result.js';
 
 /** Sampling interval of the event-loop delay monitor, ms. */
 const ELD_RESOLUTION_MS = 5;
+/** Spin sequencer: closer than this to the next send, poll the event loop instead of sleeping. */
+const SPIN_WINDOW_MS = 1.5;
+/** How late a Node timer may fire; the spin sequencer wakes this much before the slot. */
+const TIMER_SLACK_MS = 1;
 /** Shortest measured window for which CPU and event-loop delay are reported. */
 const MIN_DIAGNOSTIC_WINDOW_MS = 250;
 
@@ -89,6 +93,7 @@ export class LoadEngine implements ConnectionHost {
 
   // Timers and completion.
   private tickTimer: NodeJS.Timeout | null = null;
+  private spinImmediate: NodeJS.Immediate | null = null;
   private houseTimer: NodeJS.Timeout | null = null;
   private warmupTimer: NodeJS.Timeout | null = null;
   private lastProgressAt = 0;
@@ -188,8 +193,12 @@ export class LoadEngine implements ConnectionHost {
     this.houseTimer = setInterval(() => this.housekeep(), house);
     if (this.scheduled) {
       for (const conn of this.conns) this.pushIdle(conn);
-      this.tickTimer = setInterval(() => this.tick(), 1);
-      this.tick();
+      if (this.o.sequencer === 'spin') {
+        this.spin();
+      } else {
+        this.tickTimer = setInterval(() => this.tick(), 1);
+        this.tick();
+      }
     } else {
       for (const conn of this.conns) this.fill(conn, now);
     }
@@ -209,8 +218,7 @@ export class LoadEngine implements ConnectionHost {
     if (!this.issuing) return;
     this.issuing = false;
     this.phase = 'drain';
-    if (this.tickTimer) clearInterval(this.tickTimer);
-    this.tickTimer = null;
+    this.stopTicking();
     if (this.scheduled && this.o.requests === null) {
       this.unsent = Math.max(0, this.lastSlot - Math.max(this.nextSlot, this.firstMeasured));
     }
@@ -228,7 +236,7 @@ export class LoadEngine implements ConnectionHost {
     if (this.finished) return;
     this.finished = true;
     this.endTime = now;
-    if (this.tickTimer) clearInterval(this.tickTimer);
+    this.stopTicking();
     if (this.houseTimer) clearInterval(this.houseTimer);
     if (this.warmupTimer) clearTimeout(this.warmupTimer);
     if (this.measuring && this.cpu0) {
@@ -315,6 +323,27 @@ export class LoadEngine implements ConnectionHost {
     const now = performance.now();
     this.dispatch(now);
     if (now >= this.measureEnd || this.nextSlot >= this.lastSlot) this.endIssuing(now);
+  }
+
+  /**
+   * spin is the precise sequencer: a timer until ~1 ms before the next slot (timers fire up to
+   * ~1 ms late), then setImmediate turns, which still poll sockets on every turn, until it is due.
+   */
+  private readonly spin = (): void => {
+    this.tickTimer = null;
+    this.spinImmediate = null;
+    this.tick();
+    if (!this.issuing) return;
+    const wait = this.t0 + this.nextSlot * this.intervalMs - performance.now();
+    if (wait > SPIN_WINDOW_MS) this.tickTimer = setTimeout(this.spin, wait - TIMER_SLACK_MS);
+    else this.spinImmediate = setImmediate(this.spin);
+  };
+
+  private stopTicking(): void {
+    if (this.tickTimer) clearTimeout(this.tickTimer);
+    if (this.spinImmediate) clearImmediate(this.spinImmediate);
+    this.tickTimer = null;
+    this.spinImmediate = null;
   }
 
   private housekeep(): void {
@@ -491,6 +520,7 @@ export class LoadEngine implements ConnectionHost {
       cpu,
       eventLoopDelay,
       sendLagP99Us: this.sendLag && this.sendLag.totalCount > 0 ? this.sendLag.percentile(99) : null,
+      spinning: this.scheduled && o.sequencer === 'spin',
       backlog: this.scheduled ? { max: this.backlogMax, unsent: this.unsent } : null,
       requests,
       responses: this.responses,

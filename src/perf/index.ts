@@ -20,6 +20,7 @@ export type {
   ResolvedRunOptions,
   TlsOptions,
   LoadModel,
+  Sequencer,
   GeneratorName,
   Target,
   FieldNames,

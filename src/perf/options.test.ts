@@ -32,6 +32,7 @@ test('defaults: closed loop at full speed for 10 s after a 2 s warm-up, 10 conne
   assert.equal(o.warmupMs, 2000);
   assert.equal(o.timeoutMs, 5000);
   assert.equal(o.pipeline, 1);
+  assert.equal(o.sequencer, 'timer');
   assert.equal(o.method, 'GET');
   assert.deepEqual(o.target, {
     url,
@@ -68,6 +69,9 @@ test('numbers, durations and models out of range name their field', () => {
   rejects({ url, pipeline: 1000 }, 'pipeline');
   rejects({ url, method: 'GE T' }, 'method');
   rejects({ url, generator: 'ab' as never }, 'generator');
+  rejects({ url, qps: 100, sequencer: 'busy' as never }, 'sequencer');
+  rejects({ url, sequencer: 'spin' }, 'sequencer');
+  assert.equal(validateRunOptions({ url, qps: 100, sequencer: 'spin' }).sequencer, 'spin');
   assert.equal(validateRunOptions({ url, warmup: 0 }).warmupMs, 0);
 });
 
@@ -137,6 +141,11 @@ test('external generators refuse what they cannot do, before anything runs', () 
     'PERF_ERR_GENERATOR_UNSUPPORTED',
   );
   rejects({ url, generator: 'hey', pipeline: 2 }, 'pipeline', 'PERF_ERR_GENERATOR_UNSUPPORTED');
+  rejects(
+    { url, generator: 'hey', qps: 100, loadModel: 'closed', sequencer: 'spin' },
+    'sequencer',
+    'PERF_ERR_GENERATOR_UNSUPPORTED',
+  );
   assert.equal(prepareRun({ url, generator: 'hey', qps: 100, loadModel: 'closed' }).qps, 100);
 });
 

@@ -14,6 +14,13 @@ import { toCookies, toHeaders, tokenPattern } from './headers.js';
 /** LoadModel: `closed` waits for each response before the next request on a connection; `open` follows a fixed schedule. */
 export type LoadModel = 'open' | 'closed';
 
+/**
+ * Sequencer: how an open loop waits for its next scheduled send. `timer` wakes on 1 ms timer ticks
+ * (little CPU; sends up to ~1 ms late, like wrk2); `spin` sleeps until just before the next send and
+ * then polls the event loop, so sends leave within microseconds of their slot, at the cost of a core.
+ */
+export type Sequencer = 'timer' | 'spin';
+
 /** GeneratorName picks the engine: meshplane's own client, or wrk / hey driven as child processes. */
 export type GeneratorName = 'meshplane' | 'wrk' | 'hey';
 
@@ -62,6 +69,8 @@ export interface RunOptions {
   warmup?: number | string;
   /** Requests in flight per connection (HTTP/1.1 pipelining). */
   pipeline?: number;
+  /** How a scheduled run (qps > 0) waits for its next send; `timer` by default. */
+  sequencer?: Sequencer;
   /** Per-request timeout, from the actual send. */
   timeout?: number | string;
   tls?: TlsOptions;
@@ -77,6 +86,7 @@ export const RUN_DEFAULTS = {
   durationMs: 10_000,
   warmupMs: 2_000,
   pipeline: 1,
+  sequencer: 'timer' as Sequencer,
   timeoutMs: 5_000,
   generator: 'meshplane' as GeneratorName,
 } as const;
@@ -111,6 +121,7 @@ export interface ResolvedRunOptions {
   requests: number | null;
   warmupMs: number;
   pipeline: number;
+  sequencer: Sequencer;
   timeoutMs: number;
   tls: { insecure: boolean; ca?: string; cert?: string; key?: string; servername?: string };
   generator: GeneratorName;
@@ -175,6 +186,12 @@ export function validateRunOptions(
     bad('pipeline', options.pipeline, 'an integer from 1 to 256'),
   );
 
+  const sequencer = options.sequencer ?? RUN_DEFAULTS.sequencer;
+  if (sequencer !== 'timer' && sequencer !== 'spin')
+    throw bad('sequencer', options.sequencer, '"timer" or "spin"');
+  if (sequencer === 'spin' && qps === 0)
+    throw bad('sequencer', 'spin', 'timer when qps is 0 (only a scheduled run, qps > 0, has sends to pace)');
+
   const body = toBody(options.body, () =>
     bad('body', options.body, `a string or bytes of at most ${MAX_BODY_BYTES} bytes`),
   );
@@ -226,6 +243,7 @@ export function validateRunOptions(
     requests,
     warmupMs,
     pipeline,
+    sequencer,
     timeoutMs,
     tls,
     generator,

@@ -83,6 +83,8 @@ export class HeyRunner {
       }
     }
     if (o.pipeline > 1) throw generatorUnsupported(n('pipeline'), o.pipeline, 'hey', 'pipeline 1');
+    if (o.sequencer === 'spin')
+      throw generatorUnsupported(n('sequencer'), 'spin', 'hey', 'the timer sequencer (hey paces itself)');
     if (o.tls.ca || o.tls.cert) {
       throw generatorUnsupported(
         n(o.tls.ca ? 'tls.ca' : 'tls.cert'),

@@ -73,7 +73,8 @@ export function formatText(result: RunResult): string {
   const size =
     o.requests !== null ? `exactly ${integer.format(o.requests)} requests` : `${seconds(o.durationMs!)}`;
   const pipelining = o.pipeline > 1 ? `, ${o.pipeline} pipelined per connection` : '';
-  lines.push(`  load         ${model}, ${o.connections} connections${pipelining}, ${size}`);
+  const spin = o.qps > 0 && o.sequencer === 'spin' ? ', spin sequencer' : '';
+  lines.push(`  load         ${model}, ${o.connections} connections${pipelining}, ${size}${spin}`);
   lines.push(
     result.warmup.durationMs > 0
       ? `  warm-up      ${seconds(result.warmup.durationMs)} (${integer.format(result.warmup.requests)} requests) run first and excluded from every figure below`
