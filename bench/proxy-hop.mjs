@@ -2,7 +2,6 @@
 // always), same nginx upstream (1 worker), wrk as the generator. Proxies and nginx are pinned to
 // CPU 0, wrk to CPU 1. Prints req/s, CPU µs per request of each proxy and the ratio.
 // Usage: node bench/proxy-hop.mjs [--seconds 10] [--rounds 2] [--connections 50] [--rate N [--warmup 10]]
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
@@ -19,6 +18,7 @@ import {
   tempDir,
   wrk,
 } from './proxy-lib/peers.mjs';
+import { fixedRate } from './proxy-lib/fixed-rate.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -30,7 +30,7 @@ const { values } = parseArgs({
     warmup: { type: 'string', default: '10' },
   },
 });
-// --rate N: open loop at N req/s (bench/proxy-lib/fixed-rate.mjs) instead of wrk's closed loop, to
+// --rate N: open loop at N req/s (meshplane's own generator, bench/proxy-lib/fixed-rate.mjs) instead of wrk's closed loop, to
 // see what a request costs when every request wakes the proxy.
 const rate = values.rate === undefined ? undefined : Number(values.rate);
 const seconds = Number(values.seconds);
@@ -76,20 +76,21 @@ const meshplane = await startMeshplane(t, 'meshplane', 0, {
   },
 });
 
-function fixedRate(port, secs) {
-  const args = [join(root, 'bench/proxy-lib/fixed-rate.mjs'), '--host', '127.0.0.1', '--port', String(port)];
-  args.push('--host-header', `127.0.0.1:${mpPort}`, '--rate', String(rate), '--seconds', String(secs));
-  return JSON.parse(
-    execFileSync('taskset', ['-c', '1', process.execPath, ...args], { encoding: 'utf8' }).trim(),
-  );
-}
-
 function measure(name, proxy, port) {
   if (rate !== undefined) {
-    fixedRate(port, Number(values.warmup));
+    const load = (secs) =>
+      fixedRate({
+        host: '127.0.0.1',
+        port,
+        hostHeader: `127.0.0.1:${mpPort}`,
+        rate,
+        seconds: secs,
+        warmup: 2,
+      });
+    load(Number(values.warmup));
     const cpu0 = proxy ? cpuSeconds(proxy.pid) : 0;
-    const r = fixedRate(port, seconds);
-    const us = proxy ? ((cpuSeconds(proxy.pid) - cpu0) * 1e6) / r.done : NaN;
+    const r = load(seconds);
+    const us = proxy ? ((cpuSeconds(proxy.pid) - cpu0) * 1e6) / r.sent : NaN;
     if (r.errors) console.error(`${name}: ${r.errors} errors`);
     const rssMB = proxy ? memory(proxy.pid).peakMB : NaN;
     return { name, rps: r.done / seconds, cpuUsPerReq: us, rssMB, p50: r.serviceUs.p50 };

@@ -1,8 +1,7 @@
 // Latency a sidecar pair adds (client → sidecar A → mTLS → sidecar B → app) versus calling the app
-// directly, at a fixed 1000 req/s (open loop, bench/proxy-lib/fixed-rate.mjs), plus each proxy's CPU per
-// request (from /proc) and RSS. App (nginx, 1 worker) and both sidecars on CPU 0, generator on CPU 1.
+// directly, at a fixed 1000 req/s (open loop, meshplane's own load generator with the spin sequencer:
+// bench/proxy-lib/fixed-rate.mjs), plus each proxy's CPU per request (from /proc) and RSS. App (nginx, 1 worker) and both sidecars on CPU 0, generator on CPU 1.
 // Usage: node bench/proxy-mesh.mjs [--rate 1000] [--seconds 15] [--warmup 10]
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -19,6 +18,7 @@ import {
   tempDir,
   waitForPort,
 } from './proxy-lib/peers.mjs';
+import { fixedRate } from './proxy-lib/fixed-rate.mjs';
 
 const { TestCa } = await import(join(root, 'dist/proxy/testing/ca.js'));
 const { values } = parseArgs({
@@ -141,53 +141,33 @@ const haproxyA = run('haproxy-a', 0, 'haproxy', [
 await waitForPort('127.0.0.1', haA);
 await waitForPort('127.0.0.1', haB);
 
-function load(host, port, target, secs) {
-  const out = execFileSync(
-    'taskset',
-    [
-      '-c',
-      '1',
-      process.execPath,
-      join(root, 'bench/proxy-lib/fixed-rate.mjs'),
-      '--host',
-      host,
-      '--port',
-      String(port),
-      '--target',
-      target,
-      '--host-header',
-      SVC,
-      '--rate',
-      String(rate),
-      '--seconds',
-      String(secs),
-    ],
-    { encoding: 'utf8' },
-  );
-  return JSON.parse(out.trim().split('\n').pop());
-}
+// Each measured run has a 2 s warm-up of its own (the generator's JIT, the connections), and every
+// request of the run, warm-up included, is in the CPU per request.
+const load = (host, port, hostHeader, secs = seconds) =>
+  fixedRate({ host, port, hostHeader, rate, seconds: secs, warmup: 2 });
 
 try {
   console.log(
     `# fixed ${rate} req/s for ${seconds} s each; nginx + both sidecars on CPU 0, generator on CPU 1`,
   );
-  load(aAddr, 15001, `http://${SVC}/`, Number(values.warmup)); // warm-up: connections, TLS sessions, JIT
-  load('127.0.0.1', haA, '/', Number(values.warmup));
-  const direct = load('127.0.0.1', nginxPort, '/', seconds);
+  load(aAddr, 15001, SVC, Number(values.warmup)); // the proxies' JIT, pools and TLS sessions
+  load('127.0.0.1', haA, SVC, Number(values.warmup));
+  const direct = load('127.0.0.1', nginxPort, SVC);
   const haCpu = [cpuSeconds(haproxyA.pid), cpuSeconds(haproxyB.pid)];
-  const ha = load('127.0.0.1', haA, '/', seconds);
-  const haUs = [haproxyA, haproxyB].map((p, i) => ((cpuSeconds(p.pid) - haCpu[i]) * 1e6) / ha.done);
+  const ha = load('127.0.0.1', haA, SVC);
+  const haUs = [haproxyA, haproxyB].map((p, i) => ((cpuSeconds(p.pid) - haCpu[i]) * 1e6) / ha.sent);
   const haMem = [memory(haproxyA.pid), memory(haproxyB.pid)];
   const cpuA = cpuSeconds(a.pid);
   const cpuB = cpuSeconds(b.pid);
-  const mesh = load(aAddr, 15001, `http://${SVC}/`, seconds);
-  const usA = ((cpuSeconds(a.pid) - cpuA) * 1e6) / mesh.done;
-  const usB = ((cpuSeconds(b.pid) - cpuB) * 1e6) / mesh.done;
+  const mesh = load(aAddr, 15001, SVC);
+  const usA = ((cpuSeconds(a.pid) - cpuA) * 1e6) / mesh.sent;
+  const usB = ((cpuSeconds(b.pid) - cpuB) * 1e6) / mesh.sent;
   const memA = memory(a.pid);
   const memB = memory(b.pid);
   const row = (name, r) =>
     `${name.padEnd(22)} ${['p50', 'p90', 'p99'].map((p) => fmt(r.correctedUs[p], 0).padStart(7)).join(' ')}   ` +
-    `${['p50', 'p90', 'p99'].map((p) => fmt(r.serviceUs[p], 0).padStart(7)).join(' ')}   errors ${r.errors}`;
+    `${['p50', 'p90', 'p99'].map((p) => fmt(r.serviceUs[p], 0).padStart(7)).join(' ')}   errors ${r.errors}` +
+    `  send lag p99 ${fmt(r.sendLagP99Us, 0)} µs`;
   console.log(`${''.padEnd(22)} ${'latency from intended send (µs)'.padEnd(23)}   service time (µs)`);
   console.log(
     `${''.padEnd(22)} ${['p50', 'p90', 'p99'].map((p) => p.padStart(7)).join(' ')}   ${['p50', 'p90', 'p99'].map((p) => p.padStart(7)).join(' ')}`,

@@ -9,6 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import { connect as tlsConnect } from 'node:tls';
 import { REASON_HEADER } from './errors.js';
 import { TestCa } from './testing/ca.js';
+import { FakeClock } from './testing/fake_clock.js';
 import {
   type Sidecar,
   SVC,
@@ -347,5 +348,65 @@ describe('sidecar pair over mTLS', () => {
     );
     agent.destroy();
     assert.equal(metricValue(b.proxy.prometheus(), 'meshplane_proxy_identity_rotations_total'), 2);
+  });
+});
+
+describe('idle upstream connections', () => {
+  test('mTLS connections to a peer sidecar outlive the app-facing idle timeout', async () => {
+    const ca = new TestCa();
+    const clock = new FakeClock();
+    const [aAddr, bAddr, appAddr] = [freeAddress(), freeAddress(), freeAddress()];
+    const app = await startApp(appAddr, echoApp('web'));
+    const local = `inbound|${app.port}`;
+    const b = await startSidecar(
+      bAddr,
+      snapshot('1', {
+        listeners: [inboundListener(local)],
+        clusters: [cluster(local, [{ address: appAddr, port: app.port }])],
+      }),
+      ca.issue(idOf('web')),
+      clock,
+    );
+    const a = await startSidecar(
+      aAddr,
+      snapshot('1', {
+        listeners: [outboundListener()],
+        route_tables: [routes([{ service: SVC, cluster: OUT }])],
+        clusters: [
+          cluster(OUT, [{ address: bAddr, port: 15006, identity: idOf('web') }], {
+            mtls: true,
+            service: SVC,
+          }),
+        ],
+      }),
+      ca.issue(idOf('client')),
+      clock,
+    );
+    const opened = (s: Sidecar, c: string): number =>
+      metricValue(s.proxy.prometheus(), 'meshplane_proxy_upstream_connections_total', { cluster: c });
+    // Idle connections are swept once a second against the proxy's clock.
+    const idleFor = async (ms: number): Promise<void> => {
+      clock.advance(ms);
+      await new Promise((r) => setTimeout(r, 1300));
+    };
+    try {
+      assert.equal((await send(aAddr, 15001, `http://${SVC}/1`)).status, 200);
+      assert.deepEqual([opened(a, OUT), opened(b, local)], [1, 1]);
+      await idleFor(10_000); // past the 4 s app-facing timeout, well inside the peer one
+      assert.equal((await send(aAddr, 15001, `http://${SVC}/2`)).status, 200);
+      assert.deepEqual(
+        [opened(a, OUT), opened(b, local)],
+        [1, 2],
+        'A reused its mTLS connection; B redialled the app',
+      );
+      await idleFor(61_000);
+      assert.equal((await send(aAddr, 15001, `http://${SVC}/3`)).status, 200);
+      assert.equal(opened(a, OUT), 2, 'past 60 s idle the mTLS connection was closed too');
+    } finally {
+      await a.close();
+      await b.close();
+      await app.close();
+      ca.cleanup();
+    }
   });
 });

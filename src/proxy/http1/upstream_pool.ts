@@ -11,8 +11,17 @@ import type { Counter, Gauge } from '../metrics/registry.js';
 import { type ConnectDeps, connectUpstream } from '../upstream/connector.js';
 import type { ConnectionPool, Endpoint } from '../upstream/endpoint.js';
 
-/** Idle upstream connections close after this long unless the server's Keep-Alive hint is shorter. */
+/**
+ * Idle upstream connections close after this long unless the server's Keep-Alive hint is shorter:
+ * under the 5 s keep-alive timeout of common app servers (Node's http among them), so the proxy
+ * does not reuse a connection the app is closing.
+ */
 export const DEFAULT_IDLE_MS = 4_000;
+/**
+ * mTLS connections to a peer sidecar stay idle for longer: the peer never closes an idle downstream
+ * connection, and each new one costs a TLS handshake on both sides.
+ */
+export const PEER_IDLE_MS = 60_000;
 
 /** PoolLimits caps one endpoint's pool: open connections, and requests waiting for one. */
 export interface PoolLimits {
@@ -58,6 +67,8 @@ export class UpstreamConnection {
   constructor(
     readonly socket: Socket,
     private readonly pool: Http1Pool,
+    /** an mTLS connection to a peer sidecar. */
+    readonly mtls: boolean,
   ) {
     socket.on('data', (chunk: Buffer) => {
       if (this.user) this.user.onUpstreamData(chunk);
@@ -142,7 +153,7 @@ export class Http1Pool implements ConnectionPool {
         this.size++;
         this.metrics.opened.inc();
         this.metrics.active.add(1);
-        const c = new UpstreamConnection(socket, this);
+        const c = new UpstreamConnection(socket, this, mtls);
         c.uses = 1;
         if (user.abandoned) {
           this.release(c, 0);
@@ -159,10 +170,8 @@ export class Http1Pool implements ConnectionPool {
       c.socket.destroy();
       return;
     }
-    const idleMs =
-      keepAliveHintMs > 0
-        ? Math.max(500, Math.min(DEFAULT_IDLE_MS, keepAliveHintMs - 1000))
-        : DEFAULT_IDLE_MS;
+    const longest = c.mtls ? PEER_IDLE_MS : DEFAULT_IDLE_MS;
+    const idleMs = keepAliveHintMs > 0 ? Math.max(500, Math.min(longest, keepAliveHintMs - 1000)) : longest;
     for (let w = this.waiting.shift(); w; w = this.waiting.shift()) {
       if (w.user.abandoned) continue;
       c.user = w.user;

@@ -12,6 +12,7 @@ import {
 } from 'node:http';
 import type { Agent } from 'node:http';
 import type { Cluster, Listener, ProxyConfig, RouteTable, WorkloadIdentity } from '../../config/index.js';
+import type { Clock } from '../clock.js';
 import { SidecarProxy } from '../proxy.js';
 import { normalizeProxyConfig } from '../snapshot/normalize.js';
 import { StaticConfigSource } from '../snapshot/static_source.js';
@@ -96,9 +97,10 @@ export async function startSidecar(
   address: string,
   config: ProxyConfig,
   identity?: WorkloadIdentity,
+  clock?: Clock,
 ): Promise<Sidecar> {
   const source = new StaticConfigSource(config, identity);
-  const proxy = new SidecarProxy({ source, address, adminPort: 15000 });
+  const proxy = new SidecarProxy({ source, address, adminPort: 15000, ...(clock ? { clock } : {}) });
   await proxy.start();
   for (let i = 0; i < 200 && !proxy.ready && proxy.snapshot; i++) await new Promise((r) => setTimeout(r, 5));
   return { proxy, source, address, close: () => proxy.close() };
