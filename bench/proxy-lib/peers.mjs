@@ -159,7 +159,9 @@ backend be
   return p;
 }
 
-/** startMeshplane runs `meshplane proxy` in static mode from the built dist. */
+const { SIDECAR_NODE_OPTIONS } = await import(join(root, 'dist/cli/mesh/local_mesh.js'));
+
+/** startMeshplane runs `meshplane proxy` in static mode from the built dist, with the Node options the platform gives sidecars. */
 export async function startMeshplane(
   t,
   name,
@@ -169,6 +171,7 @@ export async function startMeshplane(
   const file = t.file(`${name}.json`);
   writeFileSync(file, JSON.stringify(config, null, 2));
   const args = [
+    ...SIDECAR_NODE_OPTIONS,
     ...nodeArgs,
     join(root, 'dist/cli/bin.js'),
     'proxy',

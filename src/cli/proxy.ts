@@ -8,7 +8,7 @@ import { isIP } from 'node:net';
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { ControlPlaneClient, type ConfigSource } from '../config/index.js';
+import type { ConfigSource } from '../config/index.js';
 import { InvalidInputError } from '../errors/index.js';
 import { SidecarProxy, staticSourceFromFiles } from '../proxy/index.js';
 import type { IO } from './io.js';
@@ -48,8 +48,12 @@ export interface ControlPlaneOptions {
   bootstrapToken: string;
 }
 
-/** controlPlaneSource builds the ConfigSource of control-plane mode: the mesh's control-plane client. */
-export function controlPlaneSource(options: ControlPlaneOptions): ConfigSource {
+/**
+ * controlPlaneSource builds the ConfigSource of control-plane mode: the mesh's control-plane client.
+ * It is loaded here, not up front, so a static-mode proxy never carries the gRPC stack.
+ */
+export async function controlPlaneSource(options: ControlPlaneOptions): Promise<ConfigSource> {
+  const { ControlPlaneClient } = await import('../config/index.js');
   const { node } = options;
   return new ControlPlaneClient({
     node: {
@@ -103,7 +107,10 @@ function readFile(flag: string, file: string): string {
 }
 
 /** buildSource checks the flags and returns the ConfigSource for the chosen mode. */
-export function buildSource(flags: ProxyFlags, log: (level: Level, msg: string) => void): ConfigSource {
+export async function buildSource(
+  flags: ProxyFlags,
+  log: (level: Level, msg: string) => void,
+): Promise<ConfigSource> {
   if (flags.configFile !== undefined) {
     return staticSourceFromFiles(
       { configFile: flags.configFile, certFile: flags.cert, keyFile: flags.key, caFile: flags.ca },
@@ -155,7 +162,7 @@ export async function runProxy(
   const outbound = port('--outbound-port', flags.outboundPort);
   const inbound = port('--inbound-port', flags.inboundPort);
   if (flags.appPort !== undefined) port('--app-port', flags.appPort);
-  const source = buildSource(flags, log);
+  const source = await buildSource(flags, log);
   const proxy = new SidecarProxy({
     source,
     address: flags.address,

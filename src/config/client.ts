@@ -7,20 +7,13 @@
  * expired (control plane unreachable for too long) does it fall back to the bootstrap token.
  * @module
  */
-import {
-  credentials,
-  status as GrpcStatus,
-  type ChannelCredentials,
-  type Client,
-  type ClientDuplexStream,
-  type ServiceError,
-} from '@grpc/grpc-js';
 import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { ExponentialBackoff, type BackoffOptions } from './backoff.js';
 import { CertificateRefusedError, ClientClosedError } from './errors.js';
 import { CONTROL_PLANE_SERVER_NAME, spiffeId as formatSpiffeId } from './naming.js';
-import { configServices } from './proto.js';
+import { decodeMessage, encodeMessage } from './codec.js';
+import { GrpcChannel, GrpcError, GrpcStatus, type GrpcStream, type GrpcTarget } from './grpc.js';
 import type { ConfigSource, ConfigSourceState, WorkloadIdentity } from './source.js';
 import type {
   CertificateRequest,
@@ -63,15 +56,9 @@ export interface ControlPlaneClientFiles {
 }
 
 type ConfigHandler = (config: ProxyConfig) => Error | undefined;
-type Stream = ClientDuplexStream<ConfigRequest, ConfigResponse>;
-type UnaryClient = Client & {
-  SignCertificate(
-    req: CertificateRequest,
-    options: { deadline: number },
-    cb: (err: ServiceError | null, res?: CertificateResponse) => void,
-  ): void;
-};
-type StreamClient = Client & { StreamConfig(): Stream };
+
+const SIGN_CERTIFICATE = '/meshplane.config.v1.CertificateService/SignCertificate';
+const STREAM_CONFIG = '/meshplane.config.v1.ProxyConfigService/StreamConfig';
 
 /** Codes that mean "you are not allowed", not "try again later". */
 const refusedCodes = new Set<number>([
@@ -94,8 +81,8 @@ export class ControlPlaneClient implements ConfigSource {
   #appliedVersion = '';
   #started = false;
   #closed = false;
-  #client: StreamClient | undefined;
-  #stream: Stream | undefined;
+  #channel: GrpcChannel | undefined;
+  #stream: GrpcStream | undefined;
   #reconnectTimer: NodeJS.Timeout | undefined;
   #renewTimer: NodeJS.Timeout | undefined;
   #firstSnapshot: { resolve: () => void; reject: (e: Error) => void } | undefined;
@@ -196,17 +183,19 @@ export class ControlPlaneClient implements ConfigSource {
     const td = this.#options.trustDomain;
     const uri = td ? formatSpiffeId(td, node.namespace, node.service_account) : undefined;
     const { keyPem, csrPem } = await createKeyAndCsr(node.id, uri);
-    const client = new (configServices().CertificateService)(
-      this.#options.controlPlane,
-      withToken ? this.#serverOnlyCredentials() : this.#mtlsCredentials(),
-      this.#channelOptions(),
-    ) as unknown as UnaryClient;
+    const channel = new GrpcChannel(this.#target(!withToken));
     try {
-      const response = await new Promise<CertificateResponse>((resolve, reject) =>
-        client.SignCertificate(
-          { node, csr_pem: csrPem, bootstrap_token: withToken ? this.#options.bootstrapToken : '' },
-          { deadline: Date.now() + (this.#options.callTimeoutMs ?? 5000) },
-          (err, res) => (err || !res ? reject(err ?? new Error('empty response')) : resolve(res)),
+      const request: CertificateRequest = {
+        node,
+        csr_pem: csrPem,
+        bootstrap_token: withToken ? this.#options.bootstrapToken : '',
+      };
+      const response = decodeMessage<CertificateResponse>(
+        'CertificateResponse',
+        await channel.unary(
+          SIGN_CERTIFICATE,
+          encodeMessage('CertificateRequest', request),
+          this.#options.callTimeoutMs ?? 5000,
         ),
       );
       const leaf = new X509Certificate(response.certificate_chain_pem);
@@ -218,16 +207,15 @@ export class ControlPlaneClient implements ConfigSource {
         notAfter: new Date(response.not_after_unix_ms || Date.parse(leaf.validTo)),
       };
     } catch (error) {
-      const code = (error as Partial<ServiceError>).code;
-      if (code !== undefined && refusedCodes.has(code)) {
+      if (error instanceof GrpcError && refusedCodes.has(error.code)) {
         throw new CertificateRefusedError(
-          `control plane refused the certificate request for ${node.id}: ${(error as ServiceError).details}`,
+          `control plane refused the certificate request for ${node.id}: ${error.details}`,
           error,
         );
       }
       throw error;
     } finally {
-      client.close();
+      channel.close();
     }
   }
 
@@ -277,24 +265,29 @@ export class ControlPlaneClient implements ConfigSource {
       return;
     }
     this.#setState('connecting');
-    const client = new (configServices().ProxyConfigService)(
-      this.#options.controlPlane,
-      this.#mtlsCredentials(),
-      this.#channelOptions(),
-    ) as unknown as StreamClient;
-    const stream = client.StreamConfig();
-    this.#client = client;
-    this.#stream = stream;
+    const channel = new GrpcChannel(this.#target(true));
     let first = true;
-    stream.on('data', (response: ConfigResponse) => {
-      if (this.#stream !== stream) return;
-      if (first) {
-        first = false;
-        this.#streamBackoff.reset();
-        this.#setState('connected');
-      }
-      this.#onResponse(stream, response);
+    const stream: GrpcStream = channel.stream(STREAM_CONFIG, {
+      onMessage: (bytes) => {
+        if (this.#stream !== stream) return;
+        let response: ConfigResponse;
+        try {
+          response = decodeMessage<ConfigResponse>('ConfigResponse', bytes);
+        } catch (error) {
+          ended(new Error(`undecodable config response: ${errorText(error)}`));
+          return;
+        }
+        if (first) {
+          first = false;
+          this.#streamBackoff.reset();
+          this.#setState('connected');
+        }
+        this.#onResponse(stream, response);
+      },
+      onEnd: (error) => ended(error),
     });
+    this.#channel = channel;
+    this.#stream = stream;
     const ended = (error?: Error): void => {
       if (this.#stream !== stream) return;
       this.#log('warn', `config stream closed: ${error ? errorText(error) : 'ended by the control plane'}`);
@@ -302,9 +295,7 @@ export class ControlPlaneClient implements ConfigSource {
       this.#setState('disconnected');
       this.#scheduleReconnect();
     };
-    stream.on('error', ended);
-    stream.on('end', () => ended());
-    stream.write({
+    this.#send(stream, {
       node: this.#options.node,
       version_info: this.#appliedVersion,
       response_nonce: '',
@@ -312,7 +303,11 @@ export class ControlPlaneClient implements ConfigSource {
     });
   }
 
-  #onResponse(stream: Stream, response: ConfigResponse): void {
+  #send(stream: GrpcStream, request: ConfigRequest): void {
+    stream.write(encodeMessage('ConfigRequest', request));
+  }
+
+  #onResponse(stream: GrpcStream, response: ConfigResponse): void {
     let verdict: Error | undefined;
     if (!response.config) verdict = new Error('response carries no config');
     else if (response.version_info !== this.#appliedVersion || this.#appliedVersion === '') {
@@ -320,7 +315,7 @@ export class ControlPlaneClient implements ConfigSource {
     }
     if (!verdict) this.#appliedVersion = response.version_info;
     else this.#log('warn', `rejected config version ${response.version_info}: ${verdict.message}`);
-    stream.write({
+    this.#send(stream, {
       node: null,
       version_info: this.#appliedVersion,
       response_nonce: response.nonce,
@@ -350,40 +345,22 @@ export class ControlPlaneClient implements ConfigSource {
   }
 
   #dropStream(): void {
-    const stream = this.#stream;
-    const client = this.#client;
+    this.#stream?.cancel();
+    this.#channel?.close();
     this.#stream = undefined;
-    this.#client = undefined;
-    if (stream) {
-      stream.removeAllListeners('data');
-      stream.on('error', () => {}); // a cancelled call reports CANCELLED; nothing to do
-      stream.cancel();
-    }
-    client?.close();
+    this.#channel = undefined;
   }
 
   // --- plumbing -----------------------------------------------------------------------------
 
-  #serverOnlyCredentials(): ChannelCredentials {
-    return credentials.createSsl(Buffer.from(this.#options.rootCaPem));
-  }
-
-  #mtlsCredentials(): ChannelCredentials {
-    const identity = this.#identity;
-    if (!identity) return this.#serverOnlyCredentials();
-    return credentials.createSsl(
-      Buffer.from(this.#options.rootCaPem),
-      Buffer.from(identity.keyPem),
-      Buffer.from(identity.certChainPem),
-    );
-  }
-
-  #channelOptions(): Record<string, string | number> {
+  /** target is the control plane, with this proxy's certificate when `mtls` and one is installed. */
+  #target(mtls: boolean): GrpcTarget {
+    const identity = mtls ? this.#identity : undefined;
     return {
-      'grpc.ssl_target_name_override': this.#options.serverName ?? CONTROL_PLANE_SERVER_NAME,
-      'grpc.default_authority': this.#options.serverName ?? CONTROL_PLANE_SERVER_NAME,
-      'grpc.initial_reconnect_backoff_ms': 250,
-      'grpc.max_reconnect_backoff_ms': 2000,
+      address: this.#options.controlPlane,
+      authority: this.#options.serverName ?? CONTROL_PLANE_SERVER_NAME,
+      ca: this.#options.rootCaPem,
+      ...(identity ? { cert: identity.certChainPem, key: identity.keyPem } : {}),
     };
   }
 
@@ -399,8 +376,6 @@ export class ControlPlaneClient implements ConfigSource {
 }
 
 function errorText(error: unknown): string {
-  if (error && typeof error === 'object' && 'details' in error && typeof error.details === 'string') {
-    return error.details;
-  }
+  if (error instanceof GrpcError) return error.details;
   return error instanceof Error ? error.message : String(error);
 }

@@ -4,8 +4,7 @@
  * @module
  */
 export type * from './types.js';
-export { configServices, packageDefinition, protoPath, loaderOptions } from './proto.js';
-export type { ConfigServices } from './proto.js';
+export { protoPath, loaderOptions } from './proto.js';
 export type { ConfigSource, ConfigSourceState, WorkloadIdentity } from './source.js';
 export { ControlPlaneClient } from './client.js';
 export type { ControlPlaneClientOptions, ControlPlaneClientFiles, LogLevel } from './client.js';

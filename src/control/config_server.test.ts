@@ -7,7 +7,6 @@ import { test } from 'node:test';
 import { credentials, type Client, type ClientDuplexStream, type ServiceError } from '@grpc/grpc-js';
 import {
   CertificateRefusedError,
-  configServices,
   CONTROL_PLANE_SERVER_NAME,
   ControlPlaneClient,
   type ConfigRequest,
@@ -15,6 +14,7 @@ import {
   type ProxyConfig,
   type WorkloadIdentity,
 } from '../config/index.js';
+import { configServices } from './services.js';
 import {
   instanceRecord,
   registerInstance,

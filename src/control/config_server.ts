@@ -17,7 +17,6 @@ import {
 import { X509Certificate } from 'node:crypto';
 import { isIP } from 'node:net';
 import {
-  configServices,
   CONTROL_PLANE_SERVER_NAME,
   parseSpiffeId,
   spiffeId,
@@ -28,6 +27,7 @@ import {
   type Node,
   type ProxyConfig,
 } from '../config/index.js';
+import { configServices } from './services.js';
 import { InvalidInputError } from '../errors/index.js';
 import type { CertificateAuthority } from './ca.js';
 import type { ProxyTracker } from './proxy_status.js';

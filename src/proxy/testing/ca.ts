@@ -46,17 +46,22 @@ export class TestCa {
     this.certPem = readFileSync(join(this.dir, 'ca.crt'), 'utf8');
   }
 
-  /** issue signs a workload certificate for `spiffeId` (empty: no URI SAN) valid for `days`. */
+  /**
+   * issue signs a workload certificate for `spiffeId` (empty: no URI SAN) valid for `days`, with
+   * `dnsNames` as DNS SANs too (for servers checked by name).
+   */
   issue(
     spiffeId: string,
     days = 1,
+    dnsNames: string[] = [],
   ): WorkloadIdentity & { certFile: string; keyFile: string; caFile: string } {
     const n = ++this.serial;
+    const sans = [...(spiffeId ? [`URI:${spiffeId}`] : []), ...dnsNames.map((d) => `DNS:${d}`)];
     const ext = [
       'basicConstraints=critical,CA:FALSE',
       'keyUsage=critical,digitalSignature,keyEncipherment',
       'extendedKeyUsage=serverAuth,clientAuth',
-      ...(spiffeId ? [`subjectAltName=URI:${spiffeId}`] : []),
+      ...(sans.length > 0 ? [`subjectAltName=${sans.join(',')}`] : []),
     ].join('\n');
     writeFileSync(join(this.dir, `leaf${n}.ext`), `${ext}\n`);
     openssl(
