@@ -95,6 +95,17 @@ export function cpuSeconds(pid) {
   return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
 }
 
+/**
+ * stealTicks reads each CPU's steal time (clock ticks the hypervisor ran something else while this
+ * VM wanted the CPU) from /proc/stat: it inflates CPU-per-request and tail latency alike.
+ */
+export function stealTicks() {
+  return readFileSync('/proc/stat', 'utf8')
+    .split('\n')
+    .filter((l) => /^cpu\d+ /.test(l))
+    .map((l) => Number(l.split(/\s+/)[8]));
+}
+
 /** memory returns VmRSS and VmHWM (peak) in MB. */
 export function memory(pid) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
