@@ -16,6 +16,7 @@ import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { CLK_TCK, stealTicks } from './proxy-lib/peers.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = join(root, 'dist/cli/bin.js');
@@ -34,7 +35,6 @@ const C = Number(args.connections);
 const pinned = cpus().length >= 2;
 const SERVER_CPU = '0';
 const GEN_CPU = '1';
-const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
 const children = new Set();
 
 function log(line) {
@@ -256,6 +256,7 @@ async function main() {
     // 1. Closed loop, interleaved so drift in the host's speed hits every tool alike.
     const reps = [];
     for (let i = 0; i < REPS; i++) {
+      const steal0 = stealTicks();
       const wrk = await runWrk(server.url);
       const ours = await runMeshplane(server.url);
       const ac = await runAutocannon(server.url);
@@ -265,10 +266,15 @@ async function main() {
         autocannon: ac,
         vsWrk: ours.rps / wrk.rps,
         vsAutocannon: ours.rps / ac.rps,
+        stealMs: stealTicks().map((t, cpu) => ((t - steal0[cpu]) * 1000) / CLK_TCK),
       });
       log(
         `rep ${i + 1}: wrk ${f(wrk.rps)} req/s (${f(wrk.usPerRequest, 1)} µs CPU/req) | meshplane ${f(ours.rps)} (${f(ours.usPerRequest, 1)}) | ` +
-          `autocannon ${f(ac.rps)} (${f(ac.usPerRequest, 1)}) | ×wrk ${f(ours.rps / wrk.rps, 2)} ×autocannon ${f(ours.rps / ac.rps, 2)}`,
+          `autocannon ${f(ac.rps)} (${f(ac.usPerRequest, 1)}) | ×wrk ${f(ours.rps / wrk.rps, 2)} ×autocannon ${f(ours.rps / ac.rps, 2)} | ` +
+          `steal ${reps
+            .at(-1)
+            .stealMs.map((ms) => f(ms))
+            .join('/')} ms`,
       );
     }
     results.closedLoop = {

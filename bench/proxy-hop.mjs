@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
+  CLK_TCK,
   cpuSeconds,
   fmt,
   freePort,
@@ -15,6 +16,7 @@ import {
   startHaproxy,
   startMeshplane,
   startNginx,
+  stealTicks,
   tempDir,
   wrk,
 } from './proxy-lib/peers.mjs';
@@ -113,6 +115,7 @@ try {
     `# one plaintext hop, ${generator}, ${rounds} round(s); nginx + proxies on CPU 0, generator on CPU 1`,
   );
   for (let i = 0; i < rounds; i++) {
+    const steal0 = stealTicks();
     const direct = measure('nginx direct', undefined, nginxPort);
     const ha = measure('haproxy', haproxy, haPort);
     const mp = measure('meshplane', meshplane, mpPort);
@@ -127,7 +130,10 @@ try {
           (r.p50 === undefined ? '' : `  p50 ${fmt(r.p50, 0)} µs`),
       );
     console.log(
-      `round ${i + 1}  ratio meshplane/haproxy throughput: ${fmt(mp.rps / ha.rps, 2)}  CPU/req: ${fmt(mp.cpuUsPerReq / ha.cpuUsPerReq, 2)}×`,
+      `round ${i + 1}  ratio meshplane/haproxy throughput: ${fmt(mp.rps / ha.rps, 2)}  CPU/req: ${fmt(mp.cpuUsPerReq / ha.cpuUsPerReq, 2)}×` +
+        `  (steal ${stealTicks()
+          .map((t, cpu) => fmt(((t - steal0[cpu]) * 1000) / CLK_TCK, 0))
+          .join('/')} ms on CPU 0/1)`,
     );
   }
   const best = (k) => Math.max(...results.map((r) => r[k].rps));
