@@ -267,27 +267,6 @@ export class ControlPlaneClient implements ConfigSource {
     this.#setState('connecting');
     const channel = new GrpcChannel(this.#target(true));
     let first = true;
-    const stream: GrpcStream = channel.stream(STREAM_CONFIG, {
-      onMessage: (bytes) => {
-        if (this.#stream !== stream) return;
-        let response: ConfigResponse;
-        try {
-          response = decodeMessage<ConfigResponse>('ConfigResponse', bytes);
-        } catch (error) {
-          ended(new Error(`undecodable config response: ${errorText(error)}`));
-          return;
-        }
-        if (first) {
-          first = false;
-          this.#streamBackoff.reset();
-          this.#setState('connected');
-        }
-        this.#onResponse(stream, response);
-      },
-      onEnd: (error) => ended(error),
-    });
-    this.#channel = channel;
-    this.#stream = stream;
     const ended = (error?: Error): void => {
       if (this.#stream !== stream) return;
       this.#log('warn', `config stream closed: ${error ? errorText(error) : 'ended by the control plane'}`);
@@ -295,6 +274,25 @@ export class ControlPlaneClient implements ConfigSource {
       this.#setState('disconnected');
       this.#scheduleReconnect();
     };
+    const received = (bytes: Buffer): void => {
+      if (this.#stream !== stream) return;
+      let response: ConfigResponse;
+      try {
+        response = decodeMessage<ConfigResponse>('ConfigResponse', bytes);
+      } catch (error) {
+        ended(new Error(`undecodable config response: ${errorText(error)}`));
+        return;
+      }
+      if (first) {
+        first = false;
+        this.#streamBackoff.reset();
+        this.#setState('connected');
+      }
+      this.#onResponse(stream, response);
+    };
+    const stream = channel.stream(STREAM_CONFIG, { onMessage: received, onEnd: ended });
+    this.#channel = channel;
+    this.#stream = stream;
     this.#send(stream, {
       node: this.#options.node,
       version_info: this.#appliedVersion,

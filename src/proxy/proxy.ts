@@ -18,6 +18,7 @@ import { Http2SessionPool } from './http2/session_pool.js';
 import type { AccessLogEntry, LocalReplyEvent, ProxyContext } from './listeners/context.js';
 import { ListenerManager, type ListenerStatus } from './listeners/manager.js';
 import { ProxyMetrics } from './metrics/proxy_metrics.js';
+import { processMetrics } from './metrics/process_metrics.js';
 import { normalizeProxyConfig } from './snapshot/normalize.js';
 import { EndpointRegistry, type Snapshot, compileSnapshot } from './snapshot/snapshot.js';
 import { IdentityStore } from './tls/identity.js';
@@ -266,7 +267,7 @@ export class SidecarProxy extends EventEmitter<SidecarProxyEvents> implements Ad
   }
 
   prometheus(): string {
-    return this.metrics.render();
+    return this.metrics.render() + processMetrics();
   }
 
   configDump(): unknown {

@@ -70,6 +70,17 @@ describe('snapshot swap', () => {
     const prom = (await send(addr, 15000, '/stats/prometheus')).body;
     assert.equal(metricValue(prom, 'meshplane_proxy_config_info', { version: '1' }), 1);
     assert.equal(metricValue(prom, 'meshplane_proxy_config_updates_total', { result: 'ack' }), 1);
+    // The proxy's own cost, as Prometheus clients name it.
+    const rss = metricValue(prom, 'process_resident_memory_bytes');
+    assert.ok(rss > 10e6 && rss < 4e9, `rss ${rss}`);
+    assert.ok(metricValue(prom, 'process_cpu_seconds_total') > 0);
+    assert.ok(metricValue(prom, 'process_open_fds') >= 3);
+    const start = metricValue(prom, 'process_start_time_seconds');
+    assert.ok(Math.abs(start - Date.now() / 1000) < 3600, `start ${start}`);
+    assert.ok(
+      metricValue(prom, 'nodejs_heap_size_used_bytes') <= metricValue(prom, 'nodejs_heap_size_total_bytes'),
+    );
+    assert.match(prom, /^# TYPE process_cpu_seconds_total counter$/m);
   });
 
   test('a new snapshot adds routes; an in-flight request finishes on the old one', async () => {

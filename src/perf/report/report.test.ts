@@ -247,7 +247,8 @@ test('SMP latency figures are milliseconds; the window end follows the start', a
   try {
     const result = await run({ url: server.url, connections: 1, requests: 5, warmup: 0 });
     const ms = latencySummaryMs(result.histograms.latency);
-    assert.ok(ms.min >= 9.5 && ms.max < 500, JSON.stringify(ms));
+    // Node timers count from the loop's cached time, so a 10 ms delay can end up to ~1 ms early.
+    assert.ok(ms.min >= 8.9 && ms.max < 500, JSON.stringify(ms));
     assert.ok(ms.min <= ms.p50 && ms.p50 <= ms.p90 && ms.p90 <= ms.p99 && ms.p99 <= ms.max);
     assert.ok(Math.abs(Date.parse(endTime(result)) - Date.parse(result.startTime) - result.durationMs) <= 1);
   } finally {
