@@ -20,14 +20,11 @@ import { assess } from './diagnostics.js';
 import type { RunContext, RunPhase, TickEvent } from './events.js';
 import type { ResolvedRunOptions } from './options.js';
 import { buildRequest, RequestBatches } from './request.js';
+import { startSequencer } from './sequencer.js';
 import { emptyErrorCounts, type ErrorKind, type RunResult } from './result.js';
 
 /** Sampling interval of the event-loop delay monitor, ms. */
 const ELD_RESOLUTION_MS = 5;
-/** Spin sequencer: closer than this to the next send, poll the event loop instead of sleeping. */
-const SPIN_WINDOW_MS = 1.5;
-/** How late a Node timer may fire; the spin sequencer wakes this much before the slot. */
-const TIMER_SLACK_MS = 1;
 /** Shortest measured window for which CPU and event-loop delay are reported. */
 const MIN_DIAGNOSTIC_WINDOW_MS = 250;
 
@@ -92,8 +89,7 @@ export class LoadEngine implements ConnectionHost {
   private endTime = 0;
 
   // Timers and completion.
-  private tickTimer: NodeJS.Timeout | null = null;
-  private spinImmediate: NodeJS.Immediate | null = null;
+  private stopSequencer: (() => void) | null = null;
   private houseTimer: NodeJS.Timeout | null = null;
   private warmupTimer: NodeJS.Timeout | null = null;
   private lastProgressAt = 0;
@@ -193,12 +189,11 @@ export class LoadEngine implements ConnectionHost {
     this.houseTimer = setInterval(() => this.housekeep(), house);
     if (this.scheduled) {
       for (const conn of this.conns) this.pushIdle(conn);
-      if (this.o.sequencer === 'spin') {
-        this.spin();
-      } else {
-        this.tickTimer = setInterval(() => this.tick(), 1);
-        this.tick();
-      }
+      this.stopSequencer = startSequencer(
+        this.o.sequencer,
+        () => this.tick(),
+        () => this.t0 + this.nextSlot * this.intervalMs - performance.now(),
+      );
     } else {
       for (const conn of this.conns) this.fill(conn, now);
     }
@@ -325,25 +320,9 @@ export class LoadEngine implements ConnectionHost {
     if (now >= this.measureEnd || this.nextSlot >= this.lastSlot) this.endIssuing(now);
   }
 
-  /**
-   * spin is the precise sequencer: a timer until ~1 ms before the next slot (timers fire up to
-   * ~1 ms late), then setImmediate turns, which still poll sockets on every turn, until it is due.
-   */
-  private readonly spin = (): void => {
-    this.tickTimer = null;
-    this.spinImmediate = null;
-    this.tick();
-    if (!this.issuing) return;
-    const wait = this.t0 + this.nextSlot * this.intervalMs - performance.now();
-    if (wait > SPIN_WINDOW_MS) this.tickTimer = setTimeout(this.spin, wait - TIMER_SLACK_MS);
-    else this.spinImmediate = setImmediate(this.spin);
-  };
-
   private stopTicking(): void {
-    if (this.tickTimer) clearTimeout(this.tickTimer);
-    if (this.spinImmediate) clearImmediate(this.spinImmediate);
-    this.tickTimer = null;
-    this.spinImmediate = null;
+    this.stopSequencer?.();
+    this.stopSequencer = null;
   }
 
   private housekeep(): void {
